@@ -1,0 +1,11 @@
+export { configSchema } from './schema.js';
+export type { LakewardConfig } from './schema.js';
+export {
+  loadConfig,
+  parseConfig,
+  resolveHome,
+  defaultsFor,
+  CONFIG_FILE,
+  DEFAULT_HOME,
+} from './load.js';
+export type { LoadOptions } from './load.js';

@@ -1,0 +1,65 @@
+import type { Expression, Schema } from '../iceberg/index.js';
+
+/** `FROM t AT (VERSION => 123)` or `FROM t AT (TIMESTAMP => TIMESTAMP '2026-01-01 10:00:00')`. */
+export type TimeTravel =
+  { kind: 'snapshot'; snapshotId: bigint } | { kind: 'timestamp'; timestampMs: number };
+
+export interface TableReference {
+  /** The name as written: ['bronze', 'retail', 'invoices'] (catalog, schema, table). */
+  parts: string[];
+  at?: TimeTravel;
+  /** Conjuncts of the query's WHERE on this table, for file pruning only (never for security). */
+  filter?: Expression;
+}
+
+/**
+ * A table as the query may see it. The governance issue adds the caller's visible
+ * columns, masks and row filters here; the engine applies whatever it is given.
+ */
+export interface ResolvedTable {
+  /** Canonical dotted name, e.g. 'bronze.retail.invoices'. */
+  name: string;
+  /** Columns are read by field id, so renamed columns keep their data. */
+  schema: Schema;
+  /** Local paths of the Parquet data files to read (already localised by the resolver). */
+  dataFiles: string[];
+  snapshotId: bigint | null;
+  /** Column names the caller may see, in order; all top-level columns when omitted. */
+  columns?: string[];
+  /** SQL expression per column name that replaces the column's value (column masks). */
+  masks?: Record<string, string>;
+  /** SQL boolean over the table's columns; rows where it is not true are invisible. */
+  rowFilter?: string;
+}
+
+/** Turns table references found in a query into readable tables; the catalog implements it. */
+export interface TableResolver {
+  resolve(ref: TableReference): Promise<ResolvedTable>;
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  memoryLimit?: string;
+  /** Rows kept in a materialised result; more rows set `truncated`. */
+  maxRows?: number;
+}
+
+export interface ResultColumn {
+  name: string;
+  /** DuckDB type name, e.g. BIGINT, VARCHAR, DECIMAL(10,2), TIMESTAMP. */
+  type: string;
+}
+
+export interface QueryResult {
+  columns: ResultColumn[];
+  /** JSON-safe values: bigints beyond 2^53 as strings, dates/timestamps as ISO strings. */
+  rows: unknown[][];
+  rowCount: number;
+  truncated: boolean;
+  /** Tables read, with the snapshot each was read at (for audit and lineage). */
+  tablesRead: { name: string; snapshotId: string | null }[];
+  elapsedMs: number;
+}
+
+export type StreamFormat = 'csv' | 'ndjson';

@@ -1,0 +1,17 @@
+export { ErrorKind } from './catalogue.js';
+export {
+  LakewardError,
+  InvalidInput,
+  NotFound,
+  AlreadyExists,
+  Conflict,
+  PermissionDenied,
+  Unauthenticated,
+  Unavailable,
+  TooLarge,
+  QueryTimeout,
+  Cancelled,
+  InternalError,
+  asLakewardError,
+} from './lakeward-error.js';
+export type { ErrorDetails } from './lakeward-error.js';

@@ -1,0 +1,1 @@
+export type { ObjectStore, ObjectInfo } from './object-store.js';
