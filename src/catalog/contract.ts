@@ -1,4 +1,6 @@
+import type { TableResolver } from '../engine/index.js';
 import type {
+  IcebergTable,
   IcebergType,
   PartitionFieldRequest,
   SchemaChange,
@@ -65,3 +67,59 @@ export interface CreateTableInput {
 }
 
 export type { SchemaChange };
+
+export interface NamespaceDescription {
+  path: string[];
+  description: string | null;
+  owner: string | null;
+  properties: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What ingest, queries and the edges need from the catalog. Every name arrives parsed. */
+export interface CatalogService {
+  /** Creates the bronze, silver and gold namespaces and their warehouse folders; idempotent. */
+  bootstrap(): Promise<void>;
+
+  createNamespace(
+    path: string[],
+    input?: { description?: string; properties?: Record<string, string> },
+  ): Promise<NamespaceDescription>;
+  listNamespaces(parent?: string[]): Promise<NamespaceDescription[]>;
+  describeNamespace(path: string[]): Promise<NamespaceDescription>;
+  updateNamespace(
+    path: string[],
+    patch: {
+      description?: string | null;
+      setProperties?: Record<string, string>;
+      removeProperties?: string[];
+    },
+  ): Promise<NamespaceDescription>;
+  renameNamespace(from: string[], to: string[]): Promise<void>;
+  /** cascade drops the tables below too (and purges their files). */
+  dropNamespace(path: string[], options?: { cascade?: boolean }): Promise<void>;
+
+  createTable(ident: TableIdent, input: CreateTableInput): Promise<TableDescription>;
+  /** The loaded Iceberg table (NotFound TABLE_NOT_FOUND otherwise). */
+  loadTable(ident: TableIdent): Promise<IcebergTable>;
+  tableExists(ident: TableIdent): Promise<boolean>;
+  listTables(namespace: string[]): Promise<{ namespace: string[]; name: string; kind: string }[]>;
+  describeTable(ident: TableIdent): Promise<TableDescription>;
+  updateTable(
+    ident: TableIdent,
+    patch: {
+      description?: string | null;
+      setProperties?: Record<string, string>;
+      removeProperties?: string[];
+    },
+  ): Promise<TableDescription>;
+  renameTable(from: TableIdent, to: TableIdent): Promise<void>;
+  /** purge deletes the table's files too (default true). */
+  dropTable(ident: TableIdent, options?: { purge?: boolean }): Promise<void>;
+  snapshots(ident: TableIdent): Promise<SnapshotInfo[]>;
+  rollback(ident: TableIdent, snapshotId: bigint): Promise<SnapshotInfo>;
+  evolveSchema(ident: TableIdent, changes: SchemaChange[]): Promise<TableDescription>;
+  /** The resolver the query engine uses to read tables by their catalog names. */
+  resolver(): TableResolver;
+}

@@ -1,3 +1,18 @@
 export type * from './ports.js';
 // --- query path (sessions, analysis, governed compile, results) ---
+export { QueryEngine } from './query-engine.js';
+export type { QueryEngineOptions } from './query-engine.js';
+export { formatTable } from './format-table.js';
 // --- write path (types mapping, Parquet writing, partitioning, table writes) ---
+export { quoteIdent, quoteLiteral } from './sql-quote.js';
+export { openSession } from './session.js';
+export type { Session, SessionOptions } from './session.js';
+export { icebergToDuckType, duckToIcebergType, schemaFromDuckColumns } from './types-mapping.js';
+export { scanSql } from './scan-sql.js';
+export type { ScanSqlOptions } from './scan-sql.js';
+export { parsePredicate } from './predicate.js';
+export type { ParsedPredicate } from './predicate.js';
+export { writeDataFiles } from './table-writer.js';
+export type { WriteFilesOptions, WrittenFiles } from './table-writer.js';
+export { appendQuery, overwriteQuery, deleteWhere } from './table-writes.js';
+export type { TableWriteOptions, OverwriteOptions, QueryWriteResult } from './table-writes.js';

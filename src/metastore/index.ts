@@ -1,2 +1,3 @@
 export type * from './repositories.js';
 export { TableKind } from './repositories.js';
+export { openMetastore } from './open-metastore.js';

@@ -1,0 +1,23 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServices, initHome, type Services } from '../src/app.js';
+import type { Principal } from '../src/governance/index.js';
+
+export interface BenchLakehouse {
+  home: string;
+  services: Services;
+  admin: Principal;
+}
+
+/** A fresh home on the embedded defaults (or the given metastore), as `lakeward init` makes it. */
+export async function freshLakehouse(metastore?: string): Promise<BenchLakehouse> {
+  const home = mkdtempSync(join(tmpdir(), 'lakeward-bench-'));
+  const overrides = {
+    logLevel: 'silent',
+    ...(metastore === undefined ? {} : { metastore }),
+  };
+  const { config } = await initHome({ home, overrides });
+  const services = await createServices(config);
+  return { home, services, admin: await services.auth.localAdmin() };
+}

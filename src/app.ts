@@ -1,0 +1,178 @@
+/**
+ * The one place that builds Lakeward's services from a configuration, by hand
+ * (DESIGN.md, "Wiring by hand"). Edges (CLI, server) and tests call createServices;
+ * nothing else constructs services.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Catalog, LAYERS, QueryService } from './catalog/index.js';
+import { CONFIG_FILE, defaultsFor, loadConfig, parseConfig } from './config/index.js';
+import type { LakewardConfig } from './config/index.js';
+import { QueryEngine, openSession } from './engine/index.js';
+import { AlreadyExists } from './errors/index.js';
+import { TokenAuthenticator } from './governance/index.js';
+import type { Authenticator, IssuedToken } from './governance/index.js';
+import { BatchIngest } from './ingest/index.js';
+import type { IngestService } from './ingest/index.js';
+import { openMetastore } from './metastore/index.js';
+import type { Metastore } from './metastore/index.js';
+import { openObjectStore } from './storage/index.js';
+import type { ObjectStore } from './storage/index.js';
+
+export interface Services {
+  readonly config: LakewardConfig;
+  readonly store: ObjectStore;
+  readonly metastore: Metastore;
+  readonly catalog: Catalog;
+  readonly engine: QueryEngine;
+  readonly query: QueryService;
+  readonly ingest: IngestService;
+  readonly auth: Authenticator;
+  /** Releases the engine and the metastore connections; call once on shutdown. */
+  close(): Promise<void>;
+}
+
+export function cacheDirOf(config: LakewardConfig): string {
+  return join(config.home, 'cache');
+}
+
+export function tempDirOf(config: LakewardConfig): string {
+  return join(config.home, 'tmp');
+}
+
+export async function createServices(config: LakewardConfig): Promise<Services> {
+  await mkdir(tempDirOf(config), { recursive: true });
+  const store = await openObjectStore(config.warehouse, { cacheDir: cacheDirOf(config) });
+  const metastore = await openMetastore(config.metastore);
+  try {
+    const catalog = new Catalog({ metastore, store, commit: config.commit });
+    const tempDir = tempDirOf(config);
+    const engine = new QueryEngine({
+      tempDir,
+      timeoutMs: config.query.timeoutMs,
+      memoryLimit: config.query.memoryLimit,
+      maxResultRows: config.query.maxResultRows,
+      ...(config.query.threads === undefined ? {} : { threads: config.query.threads }),
+    });
+    const query = new QueryService(engine, catalog, config.query);
+    const ingest = new BatchIngest({ catalog, metastore, openSession, config, tempDir });
+    const auth = new TokenAuthenticator(metastore);
+    return {
+      config,
+      store,
+      metastore,
+      catalog,
+      engine,
+      query,
+      ingest,
+      auth,
+      async close() {
+        engine.close();
+        await metastore.close();
+      },
+    };
+  } catch (err) {
+    await metastore.close();
+    throw err;
+  }
+}
+
+export interface InitHomeOptions {
+  home: string;
+  /** Settings in the config's shape (from flags); warehouse and metastore are written to the file. */
+  overrides?: Record<string, unknown>;
+  env?: Record<string, string | undefined>;
+}
+
+export interface InitHomeResult {
+  config: LakewardConfig;
+  /** false when the home was already initialised; then no new token is issued. */
+  created: boolean;
+  /** The admin's API token, returned only when the admin was created just now. */
+  adminToken?: IssuedToken;
+}
+
+/** Creates (or completes) a home: config file, warehouse layers, metastore, catalog, admin. */
+export async function initHome(options: InitHomeOptions): Promise<InitHomeResult> {
+  await mkdir(options.home, { recursive: true });
+  const configFile = join(options.home, CONFIG_FILE);
+  if (!existsSync(configFile)) {
+    await writeFile(configFile, defaultConfigYaml(options.home, options.overrides ?? {}), 'utf8');
+  }
+  const config = loadConfig({
+    home: options.home,
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  await createLayerFolders(config.warehouse);
+  const services = await createServices(config);
+  try {
+    await services.catalog.bootstrap();
+    const adminToken = await bootstrapAdmin(services.auth);
+    return adminToken ? { config, created: true, adminToken } : { config, created: false };
+  } finally {
+    await services.close();
+  }
+}
+
+async function bootstrapAdmin(auth: Authenticator): Promise<IssuedToken | undefined> {
+  try {
+    return (await auth.bootstrapAdmin()).token;
+  } catch (err) {
+    if (err instanceof AlreadyExists) return undefined;
+    throw err;
+  }
+}
+
+/** Object stores need no folders, but users of a local warehouse expect to see the layers. */
+async function createLayerFolders(warehouse: string): Promise<void> {
+  if (!warehouse.startsWith('file:')) return;
+  const root = fileURLToPath(warehouse);
+  for (const layer of LAYERS) await mkdir(join(root, layer), { recursive: true });
+}
+
+function yamlValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** The defaults, written out so a user can see and change each setting in place. */
+export function defaultConfigYaml(home: string, overrides: Record<string, unknown>): string {
+  const d = parseConfig(defaultsFor(home));
+  const location = (key: 'warehouse' | 'metastore', example: string): string => {
+    const given = overrides[key];
+    return typeof given === 'string'
+      ? `${key}: ${yamlValue(given)}`
+      : `# ${key}: ${example}   (default: ${d[key]})`;
+  };
+  return `# Lakeward configuration for this home. Precedence: these values < LAKEWARD_* environment
+# variables < command-line flags. Paths inside the home follow it when the folder moves.
+
+# Where table data lives: file:///absolute/folder or memory://name.
+${location('warehouse', 'file:///srv/lakehouse/warehouse')}
+# The metastore: sqlite:/absolute/path.db (embedded) or postgres://user:password@host:5432/db.
+${location('metastore', 'postgres://lakeward@localhost:5432/lakeward')}
+
+server:
+  host: ${d.server.host}          # 0.0.0.0 to listen on every interface
+  port: ${d.server.port}
+  maxUploadBytes: ${d.server.maxUploadBytes}   # largest ingest upload over HTTP
+
+query:
+  timeoutMs: ${d.query.timeoutMs}       # a query running longer is cancelled
+  memoryLimit: ${yamlValue(d.query.memoryLimit)}     # DuckDB memory per query session; spills to <home>/tmp beyond it
+  maxResultRows: ${d.query.maxResultRows}   # rows a JSON answer may hold; CSV, NDJSON and Parquet stream without limit
+  # threads: 4              # DuckDB threads; all cores by default
+
+ingest:
+  memoryLimit: ${yamlValue(d.ingest.memoryLimit)}
+  targetFileSizeBytes: ${d.ingest.targetFileSizeBytes}   # size of the Parquet files a load writes
+
+commit:
+  maxRetries: ${d.commit.maxRetries}          # retries of a commit that lost a race to another writer
+  retryBaseDelayMs: ${d.commit.retryBaseDelayMs}
+
+logLevel: ${d.logLevel}            # fatal, error, warn, info, debug, trace or silent
+`;
+}

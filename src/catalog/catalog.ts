@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidInput } from '../errors/index.js';
+import {
+  createTable as createIcebergTable,
+  loadTable as loadIcebergTable,
+} from '../iceberg/index.js';
+import type { IcebergTable, SchemaChange, TableContext } from '../iceberg/index.js';
+import type { Metastore, TableRecord } from '../metastore/index.js';
+import type { ObjectStore } from '../storage/index.js';
+import type { TableResolver } from '../engine/index.js';
+import { namespaceNotFound, tableExists, tableNotFound } from './catalog-errors.js';
+import type {
+  CatalogService,
+  CreateTableInput,
+  NamespaceDescription,
+  SnapshotInfo,
+  TableDescription,
+  TableIdent,
+} from './contract.js';
+import { LAYERS } from './contract.js';
+import { MIRRORED_PROPERTIES, mirroredSubset, toCreateRequest } from './create-request.js';
+import { metastorePointer } from './metadata-pointer.js';
+import { checkTableIdent, formatTableName } from './names.js';
+import { Namespaces, patchProperties } from './namespaces.js';
+import { describe, snapshotInfo } from './table-description.js';
+import { CatalogResolver } from './table-resolver.js';
+import { deleteObjectsUnder, hasObjectsUnder } from './warehouse-objects.js';
+
+type TablePatch = Parameters<CatalogService['updateTable']>[1];
+
+/** A row left with no metadata by a crashed create is taken over after this long. */
+const ABANDONED_CREATE_MS = 10 * 60_000;
+
+export interface CatalogOptions {
+  metastore: Metastore;
+  store: ObjectStore;
+  commit?: { maxRetries?: number; retryBaseDelayMs?: number };
+}
+
+export interface OpenedTable {
+  record: TableRecord;
+  table: IcebergTable;
+}
+
+/** The catalog over the metastore (names, facts, pointers) and Iceberg (the tables themselves). */
+export class Catalog implements CatalogService {
+  readonly #metastore: Metastore;
+  readonly #store: ObjectStore;
+  readonly #commit: CatalogOptions['commit'];
+  readonly #namespaces: Namespaces;
+
+  constructor(options: CatalogOptions) {
+    this.#metastore = options.metastore;
+    this.#store = options.store;
+    this.#commit = options.commit;
+    this.#namespaces = new Namespaces(options.metastore);
+  }
+
+  async bootstrap(): Promise<void> {
+    for (const layer of LAYERS) await this.#namespaces.ensure([layer]);
+  }
+
+  createNamespace(
+    path: string[],
+    input?: { description?: string; properties?: Record<string, string> },
+  ): Promise<NamespaceDescription> {
+    return this.#namespaces.create(path, input);
+  }
+
+  listNamespaces(parent?: string[]): Promise<NamespaceDescription[]> {
+    return this.#namespaces.list(parent);
+  }
+
+  describeNamespace(path: string[]): Promise<NamespaceDescription> {
+    return this.#namespaces.describe(path);
+  }
+
+  updateNamespace(
+    path: string[],
+    patch: Parameters<CatalogService['updateNamespace']>[1],
+  ): Promise<NamespaceDescription> {
+    return this.#namespaces.update(path, patch);
+  }
+
+  renameNamespace(from: string[], to: string[]): Promise<void> {
+    return this.#namespaces.rename(from, to);
+  }
+
+  async dropNamespace(path: string[], options: { cascade?: boolean } = {}): Promise<void> {
+    const content = await this.#namespaces.checkDroppable(path);
+    const empty = content.children.length === 0 && content.tables === 0;
+    if (!empty && options.cascade !== true) throw this.#namespaces.notEmpty(path, content);
+    for (const child of content.children) await this.dropNamespace(child, options);
+    for (const record of await this.#metastore.tables.list(path)) {
+      await this.#dropRecord(record, true);
+    }
+    await this.#namespaces.delete(path);
+  }
+
+  async createTable(ident: TableIdent, input: CreateTableInput): Promise<TableDescription> {
+    checkTableIdent(ident);
+    const name = formatTableName(ident);
+    const request = toCreateRequest(name, input);
+    if (!(await this.#namespaces.exists(ident.namespace))) {
+      throw namespaceNotFound(ident.namespace);
+    }
+    await this.#takeOverAbandoned(ident);
+    const record = await this.#metastore.tables.create({
+      namespace: [...ident.namespace],
+      name: ident.name,
+      kind: 'iceberg',
+      metadataLocation: null,
+      location: await this.#freeLocation(ident),
+      description: input.description ?? null,
+      properties: { ...input.properties },
+    });
+    try {
+      const table = await createIcebergTable(this.#context(record, name), request);
+      const created = { ...record, metadataLocation: table.metadataLocation };
+      return describe(created, this.#store.uri(record.location), table);
+    } catch (err) {
+      // The create's own error is what the user needs; a failed cleanup is reclaimed later.
+      await this.#undoCreate(record).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async loadTable(ident: TableIdent): Promise<IcebergTable> {
+    return (await this.open(ident)).table;
+  }
+
+  async tableExists(ident: TableIdent): Promise<boolean> {
+    const record = await this.#metastore.tables.get([...ident.namespace], ident.name);
+    return record !== undefined && isVisible(record);
+  }
+
+  async listTables(
+    namespace: string[],
+  ): Promise<{ namespace: string[]; name: string; kind: string }[]> {
+    await this.#namespaces.get(namespace);
+    const records = await this.#metastore.tables.list(namespace);
+    return records
+      .filter(isVisible)
+      .map((r) => ({ namespace: [...r.namespace], name: r.name, kind: r.kind }));
+  }
+
+  async describeTable(ident: TableIdent): Promise<TableDescription> {
+    const record = await this.#visibleRecord(ident);
+    const table = record.kind === 'iceberg' ? await this.#load(record) : undefined;
+    return describe(record, this.#store.uri(record.location), table);
+  }
+
+  async updateTable(ident: TableIdent, patch: TablePatch): Promise<TableDescription> {
+    const { record, table } = await this.open(ident);
+    const properties = patchProperties(
+      record.properties,
+      patch.setProperties,
+      patch.removeProperties,
+    );
+    // Iceberg first: if its commit fails, neither side has changed.
+    const refreshed = await this.#mirrorProperties(table, patch);
+    const updated = await this.#metastore.tables.update(record.id, {
+      properties,
+      ...(patch.description === undefined ? {} : { description: patch.description }),
+    });
+    return describe(updated, this.#store.uri(updated.location), refreshed);
+  }
+
+  async renameTable(from: TableIdent, to: TableIdent): Promise<void> {
+    checkTableIdent(to);
+    const { record } = await this.open(from);
+    if (!(await this.#namespaces.exists(to.namespace))) throw namespaceNotFound(to.namespace);
+    if (await this.#metastore.tables.get([...to.namespace], to.name)) throw tableExists(to);
+    await this.#metastore.tables.rename(record.id, {
+      namespace: [...to.namespace],
+      name: to.name,
+    });
+  }
+
+  async dropTable(ident: TableIdent, options: { purge?: boolean } = {}): Promise<void> {
+    const record = await this.#visibleRecord(ident);
+    await this.#dropRecord(record, options.purge ?? true);
+  }
+
+  async snapshots(ident: TableIdent): Promise<SnapshotInfo[]> {
+    const { table } = await this.open(ident);
+    const current = table.currentSnapshot()?.['snapshot-id'];
+    // Sequence numbers grow with every commit, unlike clocks; newest first.
+    return [...table.metadata.snapshots]
+      .sort((a, b) => Number(b['sequence-number'] - a['sequence-number']))
+      .map((s) => snapshotInfo(s, current));
+  }
+
+  async rollback(ident: TableIdent, snapshotId: bigint): Promise<SnapshotInfo> {
+    const { table } = await this.open(ident);
+    const rolled = await table.rollbackTo(snapshotId);
+    const current = rolled.currentSnapshot()!;
+    return snapshotInfo(current, current['snapshot-id']);
+  }
+
+  async evolveSchema(ident: TableIdent, changes: SchemaChange[]): Promise<TableDescription> {
+    const { record, table } = await this.open(ident);
+    const evolved = await table.updateSchema(changes);
+    const current = { ...record, metadataLocation: evolved.metadataLocation };
+    return describe(current, this.#store.uri(record.location), evolved);
+  }
+
+  resolver(): TableResolver {
+    return new CatalogResolver((ident) => this.open(ident), this.#store);
+  }
+
+  /** The metastore row and the loaded Iceberg table; NotFound when either is missing. */
+  async open(ident: TableIdent): Promise<OpenedTable> {
+    const record = await this.#visibleRecord(ident);
+    if (record.kind !== 'iceberg') {
+      throw new InvalidInput(
+        'NOT_AN_ICEBERG_TABLE',
+        `Table ${formatTableName(ident)} is an external table, not an Iceberg table.`,
+        { hint: 'Describe it for its location and format; only Iceberg tables have snapshots.' },
+      );
+    }
+    return { record, table: await this.#load(record) };
+  }
+
+  #load(record: TableRecord): Promise<IcebergTable> {
+    const name = formatTableName({ namespace: record.namespace, name: record.name });
+    return loadIcebergTable(this.#context(record, name));
+  }
+
+  async #visibleRecord(ident: TableIdent): Promise<TableRecord> {
+    const record = await this.#metastore.tables.get([...ident.namespace], ident.name);
+    if (record === undefined || !isVisible(record)) throw tableNotFound(ident);
+    return record;
+  }
+
+  #context(record: TableRecord, displayName: string): TableContext {
+    return {
+      store: this.#store,
+      pointer: metastorePointer(this.#metastore.tables, record.id, displayName),
+      keyPrefix: record.location,
+      ...this.#commit,
+    };
+  }
+
+  async #dropRecord(record: TableRecord, purge: boolean): Promise<void> {
+    await this.#metastore.tables.delete(record.id);
+    if (purge) await deleteObjectsUnder(this.#store, record.location);
+  }
+
+  /** Nothing of a failed create stays visible: the row goes, then whatever was written. */
+  async #undoCreate(record: TableRecord): Promise<void> {
+    await this.#metastore.tables.delete(record.id);
+    await deleteObjectsUnder(this.#store, record.location);
+  }
+
+  /** A create that crashed between its two steps leaves a row without metadata; reclaim it. */
+  async #takeOverAbandoned(ident: TableIdent): Promise<void> {
+    const existing = await this.#metastore.tables.get([...ident.namespace], ident.name);
+    if (existing === undefined) return;
+    const abandoned =
+      !isVisible(existing) && Date.now() - existing.createdAt.getTime() > ABANDONED_CREATE_MS;
+    if (!abandoned) throw tableExists(ident);
+    await this.#metastore.tables.delete(existing.id);
+  }
+
+  /** Files of a renamed or unpurged table may still sit at the natural location. */
+  async #freeLocation(ident: TableIdent): Promise<string> {
+    const natural = [...ident.namespace, ident.name].join('/');
+    if (!(await hasObjectsUnder(this.#store, natural))) return natural;
+    return `${natural}-${randomUUID().slice(0, 8)}`;
+  }
+
+  async #mirrorProperties(table: IcebergTable, patch: TablePatch): Promise<IcebergTable> {
+    const set = mirroredSubset(patch.setProperties ?? {});
+    const remove = (patch.removeProperties ?? []).filter((key) =>
+      (MIRRORED_PROPERTIES as readonly string[]).includes(key),
+    );
+    if (Object.keys(set).length === 0 && remove.length === 0) return table;
+    return table.setProperties(set, remove);
+  }
+}
+
+function isVisible(record: TableRecord): boolean {
+  return record.kind !== 'iceberg' || record.metadataLocation !== null;
+}

@@ -1,0 +1,226 @@
+import type { Command } from 'commander';
+import type { SchemaChange, SnapshotInfo, TableDescription } from '../../catalog/index.js';
+import { formatTableName, parseNamespace, parseTableName } from '../../catalog/index.js';
+import { InvalidInput } from '../../errors/index.js';
+import { parseType } from '../../iceberg/index.js';
+import { parseKeyValues } from '../key-values.js';
+import { printFields, printJson, printRows, type Output } from '../output.js';
+import { withSession, type GlobalOptions, type Session } from '../session.js';
+
+interface JsonOption {
+  json?: boolean;
+}
+
+function inSession<T>(command: Command, run: (s: Session) => Promise<T>): Promise<T> {
+  return withSession(command.optsWithGlobals<GlobalOptions>(), run);
+}
+
+function parseSnapshotId(text: string): bigint {
+  if (!/^\d{1,19}$/.test(text)) {
+    throw new InvalidInput('INVALID_SNAPSHOT_ID', `"${text}" is not a snapshot id.`, {
+      hint: 'Snapshot ids are whole numbers; list them with lakeward table snapshots TABLE.',
+    });
+  }
+  return BigInt(text);
+}
+
+function describeTable(out: Output, t: TableDescription): void {
+  printFields(out, [
+    ['table', formatTableName(t)],
+    ['description', t.description],
+    ['kind', t.kind],
+    ['location', t.location],
+    ['snapshot', `${t.currentSnapshotId ?? 'none'} (${t.snapshotCount} snapshots)`],
+    ['rows', `${t.recordCount} in ${t.fileCount} files, ${t.sizeBytes} bytes`],
+    [
+      'partitioned by',
+      t.partitionSpec.map((p) => `${p.transform}(${p.sourceColumn})`).join(', ') || 'nothing',
+    ],
+    ['owner', t.owner],
+    ['created', t.createdAt],
+    ['updated', t.updatedAt],
+  ]);
+  out.stdout.write('\nproperties:\n');
+  printRows(out, ['KEY', 'VALUE'], Object.entries(t.properties));
+  out.stdout.write('\ncolumns:\n');
+  printRows(
+    out,
+    ['ID', 'NAME', 'TYPE', 'REQUIRED', 'DOC'],
+    t.columns.map((c) => [c.id, c.name, c.type, c.required ? 'yes' : 'no', c.doc]),
+  );
+}
+
+function printSnapshots(out: Output, snapshots: SnapshotInfo[]): void {
+  printRows(
+    out,
+    ['SNAPSHOT', 'TIME', 'OPERATION', 'PARENT', 'CURRENT', 'ADDED ROWS', 'TOTAL ROWS'],
+    snapshots.map((s) => [
+      s.snapshotId,
+      s.timestamp,
+      s.operation,
+      s.parentSnapshotId,
+      s.isCurrent ? '*' : '',
+      s.summary['added-records'] ?? '',
+      s.summary['total-records'] ?? '',
+    ]),
+  );
+}
+
+export function registerTable(program: Command, out: Output): void {
+  const table = program.command('table').alias('tables').description('inspect and change tables');
+  const done = (message: string) => out.stdout.write(`${message}\n`);
+
+  table
+    .command('list')
+    .argument('<namespace>', 'e.g. bronze.retail')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: JsonOption, command: Command) => {
+      const ns = parseNamespace(name);
+      const tables = await inSession(command, (s) => s.services.catalog.listTables(ns));
+      if (options.json) return printJson(out, tables);
+      printRows(
+        out,
+        ['TABLE', 'KIND'],
+        tables.map((t) => [formatTableName(t), t.kind]),
+      );
+    });
+
+  table
+    .command('describe')
+    .description('schema, properties, partitioning and counts')
+    .argument('<table>')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: JsonOption, command: Command) => {
+      const ident = parseTableName(name);
+      const found = await inSession(command, (s) => s.services.catalog.describeTable(ident));
+      if (options.json) printJson(out, found);
+      else describeTable(out, found);
+    });
+
+  table
+    .command('rename')
+    .argument('<table>')
+    .argument('<new-name>')
+    .action(async (from: string, to: string, _options: unknown, command: Command) => {
+      const [fromIdent, toIdent] = [parseTableName(from), parseTableName(to)];
+      await inSession(command, (s) => s.services.catalog.renameTable(fromIdent, toIdent));
+      done(`Renamed ${from} to ${formatTableName(toIdent)}`);
+    });
+
+  table
+    .command('drop')
+    .argument('<table>')
+    .option('--keep-files', 'remove the table from the catalog but keep its files')
+    .action(async (name: string, options: { keepFiles?: boolean }, command: Command) => {
+      const ident = parseTableName(name);
+      await inSession(command, (s) =>
+        s.services.catalog.dropTable(ident, { purge: options.keepFiles !== true }),
+      );
+      done(`Dropped ${formatTableName(ident)}${options.keepFiles ? ' (files kept)' : ''}`);
+    });
+
+  table
+    .command('snapshots')
+    .argument('<table>')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: JsonOption, command: Command) => {
+      const ident = parseTableName(name);
+      const snapshots = await inSession(command, (s) => s.services.catalog.snapshots(ident));
+      if (options.json) printJson(out, snapshots);
+      else printSnapshots(out, snapshots);
+    });
+
+  table
+    .command('rollback')
+    .description('make an earlier snapshot current again')
+    .argument('<table>')
+    .argument('<snapshot-id>')
+    .action(async (name: string, id: string, _options: unknown, command: Command) => {
+      const [ident, snapshotId] = [parseTableName(name), parseSnapshotId(id)];
+      const current = await inSession(command, (s) =>
+        s.services.catalog.rollback(ident, snapshotId),
+      );
+      done(`Rolled ${formatTableName(ident)} back; current snapshot is ${current.snapshotId}`);
+    });
+
+  table
+    .command('set-property')
+    .argument('<table>')
+    .argument('<key=value...>')
+    .action(async (name: string, pairs: string[], _options: unknown, command: Command) => {
+      const [ident, setProperties] = [parseTableName(name), parseKeyValues(pairs)];
+      await inSession(command, (s) => s.services.catalog.updateTable(ident, { setProperties }));
+      done(`Set ${Object.keys(setProperties).join(', ')} on ${formatTableName(ident)}`);
+    });
+
+  table
+    .command('unset-property')
+    .argument('<table>')
+    .argument('<key...>')
+    .action(async (name: string, keys: string[], _options: unknown, command: Command) => {
+      const ident = parseTableName(name);
+      await inSession(command, (s) =>
+        s.services.catalog.updateTable(ident, { removeProperties: keys }),
+      );
+      done(`Removed ${keys.join(', ')} from ${formatTableName(ident)}`);
+    });
+
+  table
+    .command('set-description')
+    .argument('<table>')
+    .argument('<text>')
+    .action(async (name: string, description: string, _options: unknown, command: Command) => {
+      const ident = parseTableName(name);
+      await inSession(command, (s) => s.services.catalog.updateTable(ident, { description }));
+      done(`Set the description of ${formatTableName(ident)}`);
+    });
+
+  registerSchemaCommands(table, done);
+}
+
+/** One subcommand per schema change; each turns its arguments into a SchemaChange. */
+function registerSchemaCommands(table: Command, done: (message: string) => void): void {
+  const changes: {
+    name: string;
+    args: string[];
+    summary: string;
+    toChange: (args: string[]) => SchemaChange;
+  }[] = [
+    {
+      name: 'add-column',
+      args: ['<name>', '<type>'],
+      summary: 'add an optional column (type: long, string, decimal(10, 2), …)',
+      toChange: ([name, type]) => ({ kind: 'add', name: name!, type: parseType(type!) }),
+    },
+    {
+      name: 'rename-column',
+      args: ['<old>', '<new>'],
+      summary: 'rename a column; its data is kept',
+      toChange: ([name, newName]) => ({ kind: 'rename', name: name!, newName: newName! }),
+    },
+    {
+      name: 'drop-column',
+      args: ['<name>'],
+      summary: 'drop a column',
+      toChange: ([name]) => ({ kind: 'drop', name: name! }),
+    },
+    {
+      name: 'widen-column',
+      args: ['<name>', '<type>'],
+      summary: 'widen a column: int to long, float to double, decimal to more precision',
+      toChange: ([name, type]) => ({ kind: 'widen', name: name!, type: parseType(type!) }),
+    },
+  ];
+  for (const change of changes) {
+    const command = table.command(change.name).description(change.summary).argument('<table>');
+    for (const arg of change.args) command.argument(arg);
+    command.action(async (...params: unknown[]) => {
+      const self = params[params.length - 1] as Command;
+      const [name, ...args] = self.args;
+      const ident = parseTableName(name!);
+      const schemaChange = change.toChange(args);
+      await inSession(self, (s) => s.services.catalog.evolveSchema(ident, [schemaChange]));
+      done(`${change.name}: ${args.join(' ')} on ${formatTableName(ident)}`);
+    });
+  }
+}

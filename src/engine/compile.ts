@@ -1,0 +1,138 @@
+import type { ResolvedTable, TableReference, TableResolver } from './ports.js';
+import { pushdownFilter } from './filter-pushdown.js';
+import { scanSql } from './scan-sql.js';
+import { tableKey } from './sql-analysis.js';
+import type { SqlAnalysis, TableSite } from './sql-analysis.js';
+import { deserializeSql } from './sql-parser.js';
+import type { SqlNode } from './sql-parser.js';
+import { quoteIdent } from './sql-quote.js';
+
+/** A query ready for a sandbox: views over exactly the visible data, then the rewritten query. */
+export interface CompiledQuery {
+  /** CREATE VIEW statements to run first. */
+  views: string[];
+  sql: string;
+  /** Every data file the views read; the sandbox allows these and nothing else. */
+  dataFiles: string[];
+  tablesRead: { name: string; snapshotId: string | null }[];
+  /** Generated view name → the table's name as written, to translate DuckDB's messages. */
+  viewNames: Map<string, string>;
+}
+
+/**
+ * Resolves each distinct table of the query through the catalog and points the
+ * query at a view per table, which applies the caller's columns, masks and row
+ * filter. Note: compilation rewrites the analysis' tree in place.
+ */
+export async function compileQuery(
+  analysis: SqlAnalysis,
+  resolver: TableResolver,
+): Promise<CompiledQuery> {
+  const groups = groupByTable(analysis.sites);
+  const compiled: CompiledQuery = {
+    views: [],
+    sql: '',
+    dataFiles: [],
+    tablesRead: [],
+    viewNames: new Map(),
+  };
+  requalifyColumns(analysis);
+  const files = new Set<string>();
+  let index = 0;
+  for (const sites of groups) {
+    const first = sites[0] as TableSite;
+    const viewName = `lw_t${++index}`;
+    const prunable = groups.length === 1 && sites.length === 1;
+    const table = await resolveTable(first, prunable ? analysis : undefined, resolver);
+    compiled.views.push(viewSql(viewName, table));
+    for (const file of table.dataFiles) files.add(file);
+    compiled.tablesRead.push({
+      name: table.name,
+      snapshotId: table.snapshotId?.toString() ?? null,
+    });
+    compiled.viewNames.set(viewName, first.written);
+    for (const site of sites) pointAtView(site.node, viewName);
+  }
+  compiled.dataFiles = [...files];
+  compiled.sql = await deserializeSql(analysis.tree);
+  return compiled;
+}
+
+/** References to the same table at the same point in time share one view. */
+function groupByTable(sites: TableSite[]): TableSite[][] {
+  const groups = new Map<string, TableSite[]>();
+  for (const site of sites) {
+    const key = tableKey(site.ref);
+    groups.set(key, [...(groups.get(key) ?? []), site]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * A query that reads one table once gets file pruning from its WHERE (pass its
+ * analysis). The schema and masks the filter depends on are only known once the
+ * table is resolved, so such a table is resolved a second time with the filter.
+ */
+async function resolveTable(
+  site: TableSite,
+  analysis: SqlAnalysis | undefined,
+  resolver: TableResolver,
+): Promise<ResolvedTable> {
+  const table = await resolver.resolve(site.ref);
+  if (analysis === undefined) return table;
+  const filter = await pushdownFilter(analysis.root, site.node, table);
+  if (filter === undefined) return table;
+  const ref: TableReference = { ...site.ref, filter };
+  return resolver.resolve(ref);
+}
+
+/**
+ * The row filter sees real values (it runs before masking); the query sees only
+ * the visible columns, masked, so a masked value cannot be recovered by filtering,
+ * joining or grouping on it.
+ */
+function viewSql(viewName: string, table: ResolvedTable): string {
+  const columns = table.columns ?? table.schema.fields.map((f) => f.name);
+  const projected = columns.map((name) => {
+    const mask = table.masks?.[name];
+    return mask === undefined ? quoteIdent(name) : `(${mask}) AS ${quoteIdent(name)}`;
+  });
+  const filter = table.rowFilter === undefined ? '' : ` WHERE (${table.rowFilter})`;
+  const rows = `SELECT * FROM (${scanSql(table.schema, table.dataFiles)}) AS lw_scan${filter}`;
+  return `CREATE VIEW ${viewName} AS SELECT ${projected.join(', ')} FROM (${rows}) AS lw_rows`;
+}
+
+/**
+ * `retail.invoices.amount` names its table by the catalog path, which no longer
+ * exists once the table is a view; it becomes `invoices.amount`, the view's alias.
+ */
+function requalifyColumns(analysis: SqlAnalysis): void {
+  const unaliased = analysis.sites.filter((site) => site.node.alias === '');
+  for (const column of analysis.qualifiedColumns) {
+    const names = column.column_names as string[];
+    const lower = names.map((n) => n.toLowerCase());
+    for (const { ref } of unaliased) {
+      const parts = ref.parts.map((p) => p.toLowerCase());
+      const length = [3, 2].find(
+        (k) =>
+          k <= parts.length && k < names.length && sameParts(lower.slice(0, k), parts.slice(-k)),
+      );
+      if (length === undefined) continue;
+      column.column_names = [ref.parts.at(-1), ...names.slice(length)];
+      break;
+    }
+  }
+}
+
+function sameParts(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
+}
+
+/** Keeps the table's own name as alias, so `invoices.amount` still binds. */
+function pointAtView(node: SqlNode, viewName: string): void {
+  if (node.alias === '') node.alias = node.table_name;
+  node.catalog_name = '';
+  node.schema_name = '';
+  node.table_name = viewName;
+  node.at_clause = null;
+}

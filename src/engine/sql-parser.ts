@@ -1,0 +1,59 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { parse, stringify } from 'lossless-json';
+
+/**
+ * DuckDB's own parser, exposed as JSON trees (json_serialize_sql) and back
+ * (json_deserialize_sql), so what we check is exactly what DuckDB will run.
+ * Trees are parsed losslessly: 64-bit constants survive a round trip.
+ * The instance behind it touches no files and holds no tables.
+ */
+
+export type SqlNode = Record<string, unknown>;
+
+let parserConnection: Promise<DuckDBConnection> | undefined;
+
+function connection(): Promise<DuckDBConnection> {
+  parserConnection ??= (async () => {
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: '1',
+      memory_limit: '64MB',
+      enable_external_access: 'false',
+      lock_configuration: 'true',
+    });
+    return instance.connect();
+  })();
+  // A failed start is not cached: the next call tries again.
+  parserConnection.catch(() => {
+    parserConnection = undefined;
+  });
+  return parserConnection;
+}
+
+/** The parse tree of SQL text; `{error: true, error_message}` when DuckDB rejects it. */
+export async function serializeSql(sql: string): Promise<SqlNode> {
+  const reader = await (
+    await connection()
+  ).runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
+  return parse(String(reader.getRows()[0]?.[0])) as SqlNode;
+}
+
+/** SQL text of a parse tree as serializeSql returns it. */
+export async function deserializeSql(tree: SqlNode): Promise<string> {
+  const json = stringify(tree) ?? '';
+  const reader = await (
+    await connection()
+  ).runAndReadAll('SELECT json_deserialize_sql($1::JSON)', [json]);
+  return String(reader.getRows()[0]?.[0]);
+}
+
+/** One scalar computed by DuckDB, as text (NULL → null); for constants already validated. */
+export async function evaluateToText(sql: string): Promise<string | null> {
+  const reader = await (await connection()).runAndReadAll(`SELECT CAST((${sql}) AS VARCHAR)`);
+  const value = reader.getRows()[0]?.[0];
+  return value === null || value === undefined ? null : String(value);
+}
+
+export function isNode(value: unknown): value is SqlNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

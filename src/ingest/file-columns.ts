@@ -1,0 +1,66 @@
+import type { Session } from '../engine/index.js';
+import { InvalidInput } from '../errors/index.js';
+import type { TypedFile } from './file-format.js';
+import type { FileColumns } from './schema-plan.js';
+import {
+  countValuesSql,
+  readerSql,
+  SOURCE_FILE_COLUMN,
+  type ReaderOptions,
+} from './source-read.js';
+
+/** The columns and DuckDB types of each file, read from its header or footer (CSV: a sample). */
+export async function describeFiles(
+  session: Session,
+  files: TypedFile[],
+  options: ReaderOptions,
+): Promise<FileColumns[]> {
+  const described: FileColumns[] = [];
+  for (const file of files) {
+    const columns = await readable(file, () =>
+      session.describe(`SELECT * FROM ${readerSql([file], options)}`),
+    );
+    described.push({
+      file: file.path,
+      columns: columns.filter((c) => c.name !== SOURCE_FILE_COLUMN),
+    });
+  }
+  return described;
+}
+
+/** Whether a column of a file holds no value; reads the file, so only asked on a type clash. */
+export function allNullProbe(
+  session: Session,
+  files: TypedFile[],
+  options: ReaderOptions,
+): (file: string, column: string) => Promise<boolean> {
+  return async (path, column) => {
+    const file = files.find((f) => f.path === path);
+    if (file === undefined) return false;
+    const rows = await readable(file, () =>
+      session.all<{ n: number | string }>(countValuesSql(file, column, options)),
+    );
+    return Number(rows[0]?.n ?? 0) === 0;
+  };
+}
+
+/** Runs a read of one file and turns DuckDB's complaint into an error that names the file. */
+export async function readable<T>(file: TypedFile, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new InvalidInput(
+      'UNREADABLE_FILE',
+      `Cannot read ${file.path} as ${file.format}: ${firstLines(message)}`,
+      {
+        hint: 'Check that the file is what its name says, or pass --format (and for CSV --delimiter, --quote, --header).',
+        details: { path: file.path, format: file.format },
+      },
+    );
+  }
+}
+
+function firstLines(message: string): string {
+  return message.split('\n').slice(0, 3).join(' ').trim();
+}

@@ -1,0 +1,4 @@
+export type * from './contract.js';
+export { INGEST_FORMATS } from './contract.js';
+export { BatchIngest } from './batch-ingest.js';
+export type { BatchIngestDeps } from './batch-ingest.js';

@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Database, MetastoreDialect } from './database.js';
+import type { Executor } from './executor.js';
+import { topLevelExecutor, transactionExecutor } from './executor.js';
+import { ingestedFileRepository } from './ingested-file-repository.js';
+import { namespaceRepository } from './namespace-repository.js';
+import { principalRepository } from './principal-repository.js';
+import type { Metastore } from './repositories.js';
+import { tableRepository } from './table-repository.js';
+import { tokenRepository } from './token-repository.js';
+
+type Repositories = Omit<Metastore, 'transaction' | 'close'>;
+
+function repositories(executor: Executor): Repositories {
+  return {
+    dialect: executor.dialect,
+    namespaces: namespaceRepository(executor),
+    tables: tableRepository(executor),
+    ingestedFiles: ingestedFileRepository(executor),
+    principals: principalRepository(executor),
+    tokens: tokenRepository(executor),
+  };
+}
+
+/** The Metastore over an open, migrated Kysely database. */
+export function kyselyMetastore(db: Kysely<Database>, dialect: MetastoreDialect): Metastore {
+  const executor = topLevelExecutor(db, dialect);
+  return {
+    ...repositories(executor),
+    transaction: (fn) =>
+      executor.atomic((tx) => fn(repositories(transactionExecutor(tx, dialect)))),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,2 @@
+export { buildServer, startServer } from './build-server.js';
+export { HTTP_STATUS } from './error-mapper.js';

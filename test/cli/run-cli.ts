@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve('.');
+const BUILT_CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const mtime = entry.isDirectory() ? newestSourceMtime(path) : statSync(path).mtimeMs;
+    newest = Math.max(newest, mtime);
+  }
+  return newest;
+}
+
+/**
+ * The tests drive the built CLI, exactly what users run. Rebuilds only when a source
+ * file is newer than the build; type errors elsewhere in the tree do not block emit.
+ */
+export function ensureBuilt(): void {
+  if (existsSync(BUILT_CLI) && statSync(BUILT_CLI).mtimeMs > newestSourceMtime(join(ROOT, 'src'))) {
+    return;
+  }
+  spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      stdio: 'ignore',
+    },
+  );
+  if (!existsSync(BUILT_CLI))
+    throw new Error('tsc -p tsconfig.build.json did not produce dist/cli/main.js');
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function lakeward(home: string, ...args: string[]): CliRun {
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/lakeward.js'), '--home', home, ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, LAKEWARD_DEBUG: '', LAKEWARD_LOG_LEVEL: 'silent' },
+      timeout: 120_000,
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A failure a user can act on: non-zero exit, `error:` and `hint:` lines, no stack trace. */
+export function expectFailure(run: CliRun, exitCode: number): string {
+  if (run.code !== exitCode) {
+    throw new Error(`expected exit ${exitCode}, got ${run.code}\n${run.stdout}\n${run.stderr}`);
+  }
+  if (!run.stderr.startsWith('error: ') || !run.stderr.includes('\nhint: ')) {
+    throw new Error(`expected error: and hint: lines, got:\n${run.stderr}`);
+  }
+  if (/^\s+at /m.test(run.stderr)) throw new Error(`stack trace shown:\n${run.stderr}`);
+  return run.stderr;
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Catalog, parseTableName } from '../../src/catalog/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { openSession, quoteLiteral, scanSql } from '../../src/engine/index.js';
+import { BatchIngest } from '../../src/ingest/index.js';
+import type { IngestRequest, IngestSummary } from '../../src/ingest/index.js';
+import { openMetastore } from '../../src/metastore/index.js';
+import type { Metastore } from '../../src/metastore/index.js';
+import { openObjectStore } from '../../src/storage/index.js';
+
+export const RETAIL_DAYS = path.resolve('../shared/data/retail/by-day');
+export const FLIGHTS = path.resolve('../shared/data/flights');
+
+/** A real lakehouse in a temporary folder: file warehouse, SQLite metastore, DuckDB sessions. */
+export interface TempLakehouse {
+  dir: string;
+  catalog: Catalog;
+  metastore: Metastore;
+  ingest(table: string, paths: string[], extra?: Partial<IngestRequest>): Promise<IngestSummary>;
+  /** Rows of a table through its current snapshot (columns read by field id). */
+  query<T = Record<string, unknown>>(table: string, select: string): Promise<T[]>;
+  /** What DuckDB alone answers over raw files. */
+  duck<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  file(name: string, content: string | Buffer): string;
+  close(): Promise<void>;
+}
+
+export async function tempLakehouse(): Promise<TempLakehouse> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lakeward-ingest-'));
+  const config = loadConfig({ home: dir, env: {} });
+  const store = await openObjectStore(config.warehouse, { cacheDir: path.join(dir, 'cache') });
+  const metastore = await openMetastore(config.metastore);
+  const catalog = new Catalog({ metastore, store });
+  await catalog.bootstrap();
+  const service = new BatchIngest({
+    catalog,
+    metastore,
+    openSession,
+    config,
+    tempDir: path.join(dir, 'tmp'),
+  });
+  const duck = async <T>(sql: string): Promise<T[]> => {
+    const session = await openSession({ memoryLimit: '256MB', tempDir: path.join(dir, 'tmp') });
+    try {
+      return await session.all<T>(sql);
+    } finally {
+      session.close();
+    }
+  };
+  return {
+    dir,
+    catalog,
+    metastore,
+    ingest: (table, paths, extra = {}) =>
+      service.ingest({ table: parseTableName(table), paths, ...extra }),
+    async query<T>(table: string, select: string) {
+      const loaded = await catalog.loadTable(parseTableName(table));
+      const files = (await loaded.planFiles()).map((f) => fileURLToPath(f.filePath));
+      const scan = scanSql(loaded.schema(), files);
+      return duck<T>(`WITH t AS (${scan}) ${select}`);
+    },
+    duck,
+    file(name, content) {
+      const full = path.join(dir, 'input', name);
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, content);
+      return full;
+    },
+    async close() {
+      await metastore.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function csvCount(files: string | string[]): string {
+  const list = (Array.isArray(files) ? files : [files]).map(quoteLiteral).join(', ');
+  return `SELECT count(*)::INTEGER AS n FROM read_csv([${list}], union_by_name = true)`;
+}
