@@ -1,3 +1,4 @@
+import type { Expression } from '../iceberg/index.js';
 import type { ResolvedTable, TableReference, TableResolver } from './ports.js';
 import { pushdownFilter } from './filter-pushdown.js';
 import { scanSql } from './scan-sql.js';
@@ -70,20 +71,24 @@ function groupByTable(sites: TableSite[]): TableSite[][] {
 
 /**
  * A query that reads one table once gets file pruning from its WHERE (pass its
- * analysis). The schema and masks the filter depends on are only known once the
- * table is resolved, so such a table is resolved a second time with the filter.
+ * analysis). The filter depends on the schema and on what the caller sees, so the
+ * table is described first (or, if the resolver cannot describe, resolved twice).
  */
 async function resolveTable(
   site: TableSite,
   analysis: SqlAnalysis | undefined,
   resolver: TableResolver,
 ): Promise<ResolvedTable> {
+  if (analysis === undefined) return resolver.resolve(site.ref);
+  const withFilter = (filter: Expression | undefined): TableReference =>
+    filter === undefined ? site.ref : { ...site.ref, filter };
+  if (resolver.describe) {
+    const visible = await resolver.describe(site.ref);
+    return resolver.resolve(withFilter(await pushdownFilter(analysis.root, site.node, visible)));
+  }
   const table = await resolver.resolve(site.ref);
-  if (analysis === undefined) return table;
   const filter = await pushdownFilter(analysis.root, site.node, table);
-  if (filter === undefined) return table;
-  const ref: TableReference = { ...site.ref, filter };
-  return resolver.resolve(ref);
+  return filter === undefined ? table : resolver.resolve(withFilter(filter));
 }
 
 /**

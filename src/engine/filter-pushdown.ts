@@ -4,6 +4,9 @@ import { isNode } from './sql-parser.js';
 import type { SqlNode } from './sql-parser.js';
 import type { ResolvedTable } from './ports.js';
 
+/** What pruning needs to know of a table: its schema and what the caller sees of it. */
+export type VisibleTable = Pick<ResolvedTable, 'schema' | 'columns' | 'masks'>;
+
 /**
  * The part of a single-table query's WHERE that can prune data files. Only
  * top-level conjuncts are used, and only over columns the caller sees unmasked:
@@ -14,7 +17,7 @@ import type { ResolvedTable } from './ports.js';
 export async function pushdownFilter(
   root: SqlNode,
   tableNode: SqlNode,
-  table: ResolvedTable,
+  table: VisibleTable,
 ): Promise<Expression | undefined> {
   if (root.type !== 'SELECT_NODE' || root.from_table !== tableNode) return undefined;
   if (!isNode(root.where_clause)) return undefined;
@@ -29,7 +32,7 @@ export async function pushdownFilter(
   return expression.op === 'true' ? undefined : expression;
 }
 
-function concealedColumns(table: ResolvedTable): ReadonlySet<string> {
+function concealedColumns(table: VisibleTable): ReadonlySet<string> {
   const visible = new Set(table.columns ?? table.schema.fields.map((f) => f.name));
   const hidden = table.schema.fields.map((f) => f.name).filter((name) => !visible.has(name));
   const masked = Object.keys(table.masks ?? {});

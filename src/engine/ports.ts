@@ -35,6 +35,14 @@ export interface ResolvedTable {
 /** Turns table references found in a query into readable tables; the catalog implements it. */
 export interface TableResolver {
   resolve(ref: TableReference): Promise<ResolvedTable>;
+  /**
+   * Optional: what the caller sees of the table (schema, columns, masks) without
+   * planning its files. The engine needs this to build a pruning `filter`; when
+   * absent it calls resolve() twice for a filtered one-table query.
+   */
+  describe?(
+    ref: TableReference,
+  ): Promise<Pick<ResolvedTable, 'name' | 'schema' | 'columns' | 'masks'>>;
 }
 
 export interface QueryOptions {

@@ -111,8 +111,9 @@ function compileFileFilter(filter: Expression, schema: Schema, spec: PartitionSp
   const metricsMayMatch = (file: DataFile): boolean =>
     file.recordCount > 0n &&
     evaluate(rewritten, (p) => {
-      const c = p.op === 'partition' ? undefined : column(p.field);
-      return c === undefined || rangeMayMatch(c.type, p as Predicate, fileRange(file, c));
+      if (p.op === 'partition') return true;
+      const c = column(p.field);
+      return c === undefined || rangeMayMatch(c.type, p, fileRange(file, c));
     });
   return {
     partitionMayMatch,

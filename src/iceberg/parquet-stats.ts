@@ -42,6 +42,8 @@ interface FieldMetrics {
   /** False once a row group with values has no usable bound. */
   lowerKnown: boolean;
   upperKnown: boolean;
+  /** Every row group with values has min and max, which DuckDB omits when there is a NaN. */
+  nanFree: boolean;
 }
 
 function emptyMetrics(): FieldMetrics {
@@ -53,6 +55,7 @@ function emptyMetrics(): FieldMetrics {
     upper: undefined,
     lowerKnown: true,
     upperKnown: true,
+    nanFree: true,
   };
 }
 
@@ -130,6 +133,7 @@ export async function dataFileFromParquet(
   const bounded = boundedFields(schema);
   const leaves = metadata.schema.filter((e) => e.type !== undefined);
   const metrics = new Map<number, FieldMetrics>();
+  const writtenByDuckDB = metadata.created_by?.startsWith('DuckDB') === true;
   const splitOffsets: bigint[] = [];
 
   metadata.row_groups.forEach((rowGroup, g) => {
@@ -150,6 +154,7 @@ export async function dataFileFromParquet(
       const type = bounded.get(id);
       if (type === undefined || (nulls !== undefined && nulls === meta.num_values)) return;
       const stats = usableStats(rawStatistics[g]?.[c], element);
+      m.nanFree &&= stats?.min !== undefined && stats.max !== undefined;
       mergeBound(m, 'lower', stats?.min, element, type);
       mergeBound(m, 'upper', stats?.max, element, type);
     });
@@ -177,6 +182,9 @@ export async function dataFileFromParquet(
     if (m.nulls !== undefined) file.nullValueCounts.set(id, m.nulls);
     const type = bounded.get(id);
     if (type === undefined) continue;
+    if (writtenByDuckDB && (type === 'float' || type === 'double') && m.nanFree) {
+      file.nanValueCounts.set(id, 0n);
+    }
     const lower = m.lowerKnown ? encodeBound(type, m.lower, 'lower') : undefined;
     const upper = m.upperKnown ? encodeBound(type, m.upper, 'upper') : undefined;
     if (lower) file.lowerBounds.set(id, lower);

@@ -41,19 +41,20 @@ export function describeTransform(transform: Transform): TransformSpec | undefin
   return match[1] === 'bucket' ? { kind: 'bucket', buckets: n } : { kind: 'truncate', width: n };
 }
 
+/** The parsed transform; InvalidInput (INVALID_TRANSFORM) listing the valid ones otherwise. */
+export function requireTransform(text: string): TransformSpec {
+  const spec = describeTransform(text);
+  if (spec) return spec;
+  throw new InvalidInput(
+    'INVALID_TRANSFORM',
+    `"${text}" is not a partition transform; valid transforms are ${VALID_TRANSFORMS}.`,
+    { hint: 'Write for example day, bucket[16] or truncate[4]; N and W are positive integers.' },
+  );
+}
+
 /** Validates a transform a user wrote and returns its canonical spelling. */
 export function parseTransform(text: string): Transform {
-  const spec = describeTransform(text);
-  if (!spec) {
-    throw new InvalidInput(
-      'INVALID_TRANSFORM',
-      `"${text}" is not a partition transform; valid transforms are ${VALID_TRANSFORMS}.`,
-      {
-        hint: 'Write for example day, bucket[16] or truncate[4]; N and W are positive integers.',
-      },
-    );
-  }
-  return transformToString(spec);
+  return transformToString(requireTransform(text));
 }
 
 export function transformToString(transform: TransformSpec | Transform): string {
@@ -81,12 +82,6 @@ const BUCKETABLE: readonly string[] = [
   ...TIMESTAMPS,
 ];
 const TRUNCATABLE: readonly string[] = ['int', 'long', 'string', 'binary'];
-
-function spec(transform: Transform): TransformSpec {
-  const parsed = describeTransform(transform);
-  if (!parsed) parseTransform(transform);
-  return parsed as TransformSpec;
-}
 
 /** Whether the spec allows this transform on a column of this type. */
 export function canTransform(transform: Transform, sourceType: IcebergType): boolean {
@@ -124,7 +119,7 @@ function refuse(transform: Transform, sourceType: IcebergType): InvalidInput {
 
 /** Type of the partition values the transform produces. */
 export function transformResultType(transform: Transform, sourceType: IcebergType): PrimitiveType {
-  const parsed = spec(transform);
+  const parsed = requireTransform(transform);
   if (parsed.kind === 'void') return isPrimitive(sourceType) ? sourceType : 'int';
   if (!canTransform(transform, sourceType) || !isPrimitive(sourceType)) {
     throw refuse(transform, sourceType);
@@ -192,7 +187,7 @@ export function applyTransform(
   value: unknown,
 ): unknown {
   if (value === null || value === undefined) return null;
-  const parsed = spec(transform);
+  const parsed = requireTransform(transform);
   if (parsed.kind === 'void') return null;
   if (!canTransform(transform, sourceType) || !isPrimitive(sourceType)) {
     throw refuse(transform, sourceType);

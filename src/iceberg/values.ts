@@ -71,6 +71,12 @@ export function asNumber(type: PrimitiveType, value: unknown): number {
   throw wrongValue(type, value);
 }
 
+function asInt32(type: PrimitiveType, value: unknown): number {
+  const n = asNumber(type, value);
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw wrongValue(type, value);
+  return n;
+}
+
 export function asBigint(type: PrimitiveType, value: unknown): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
@@ -119,7 +125,7 @@ export function toBinary(type: PrimitiveType, value: unknown): Uint8Array {
       if (typeof value !== 'boolean') throw wrongValue(type, value);
       return Uint8Array.of(value ? 1 : 0);
     case 'int':
-      return fixedWidth(4, (v) => v.setInt32(0, asNumber(type, value), true));
+      return fixedWidth(4, (v) => v.setInt32(0, asInt32(type, value), true));
     case 'long':
       return longToBytes(asBigint(type, value));
     case 'float':

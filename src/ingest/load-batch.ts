@@ -1,10 +1,8 @@
 import { icebergToDuckType, writeDataFiles } from '../engine/index.js';
-import type { Session } from '../engine/index.js';
 import { InternalError } from '../errors/index.js';
 import type { DataFile, IcebergTable } from '../iceberg/index.js';
-import type { IngestProgress, IngestRequest } from './contract.js';
 import { batchSelectSql, countRows, type FileCounts } from './batch-sql.js';
-import { checkNoBronzeNames, missingBronzeColumns, type BatchFacts } from './bronze-columns.js';
+import { checkNoBronzeNames, missingBronzeColumns } from './bronze-columns.js';
 import {
   createBronzeTable,
   evolveBronzeTable,
@@ -12,25 +10,11 @@ import {
   syncProperties,
 } from './bronze-table.js';
 import { allNullProbe, describeFiles, readable } from './file-columns.js';
-import { tableName, throwIfAborted, type BatchIngestDeps, type CheckedFile } from './ingest-job.js';
+import { tableName, throwIfAborted, type BatchJob, type CheckedFile } from './ingest-job.js';
 import { SUMMARY_KEYS } from './loaded-files.js';
 import { writeRejects } from './rejects.js';
 import { planSchema, type FileColumns, type PlannedColumn } from './schema-plan.js';
 import { groupKey, readerSql, type ReaderOptions } from './source-read.js';
-
-export interface BatchJob {
-  deps: BatchIngestDeps;
-  session: Session;
-  /** A private folder for this command's temporary files. */
-  scratch: string;
-  request: IngestRequest;
-  mode: 'append' | 'overwrite';
-  files: CheckedFile[];
-  allFiles: number;
-  table: IcebergTable | undefined;
-  facts: BatchFacts;
-  progress: (event: IngestProgress) => void;
-}
 
 export interface BatchResult {
   snapshotId: string | null;

@@ -1,7 +1,7 @@
 import { appendQuery } from '../engine/index.js';
 import { rejectedRowsSql } from './batch-sql.js';
 import { openRejectsTable } from './bronze-table.js';
-import type { BatchJob } from './load-batch.js';
+import type { BatchJob } from './ingest-job.js';
 import { SUMMARY_KEYS } from './loaded-files.js';
 import type { RejectsSink } from './source-read.js';
 

@@ -45,25 +45,25 @@ describe('lakeward CLI', () => {
   });
 
   it('answers a query in each output format', () => {
-    const sql = `SELECT Country, count(*) AS n FROM ${TABLE} GROUP BY 1 ORDER BY 2 DESC LIMIT 2`;
+    const sql = `SELECT StockCode, count(*) AS n FROM ${TABLE} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 2`;
     const table = run('query', sql);
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(/Country\s+\|\s+n/);
+    expect(table.stdout).toMatch(/StockCode\s+\|\s+n/);
     expect(table.stdout).toContain('(2 rows)');
 
     const json = JSON.parse(run('query', sql, '--format', 'json').stdout);
     expect(json.columns).toEqual([
-      { name: 'Country', type: 'VARCHAR' },
+      { name: 'StockCode', type: 'VARCHAR' },
       { name: 'n', type: 'BIGINT' },
     ]);
     expect(json.rowCount).toBe(2);
 
     const csv = run('query', sql, '--format', 'csv').stdout.trim().split(/\r?\n/);
-    expect(csv[0]).toBe('Country,n');
+    expect(csv[0]).toBe('StockCode,n');
     expect(csv).toHaveLength(3);
 
     const ndjson = run('query', sql, '--format', 'ndjson').stdout.trim().split('\n');
-    expect(Object.keys(JSON.parse(ndjson[0]!))).toEqual(['Country', 'n']);
+    expect(Object.keys(JSON.parse(ndjson[0]!))).toEqual(['StockCode', 'n']);
 
     const out = join(dir, 'answer.parquet');
     const parquet = run('query', `SELECT * FROM ${TABLE}`, '--format', 'parquet', '--output', out);
@@ -72,13 +72,13 @@ describe('lakeward CLI', () => {
 
     const csvFile = join(dir, 'answer.csv');
     expect(run('query', sql, '--format', 'csv', '--output', csvFile).code).toBe(0);
-    expect(readFileSync(csvFile, 'utf8')).toMatch(/^Country,n\r?\n/);
+    expect(readFileSync(csvFile, 'utf8')).toMatch(/^StockCode,n\r?\n/);
   });
 
   it('describes a table: columns, properties and counts', () => {
     const human = run('table', 'describe', TABLE);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/InvoiceNo\s+string/);
+    expect(human.stdout).toMatch(/Description\s+string/);
     expect(human.stdout).toMatch(/source_system\s+pos/);
     const json = JSON.parse(run('table', 'describe', TABLE, '--json').stdout);
     expect(json).toMatchObject({ name: 'invoices', recordCount: DAY_ROWS });

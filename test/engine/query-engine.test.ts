@@ -142,6 +142,21 @@ describe('QueryEngine.execute', () => {
     });
   });
 
+  it('resolves a filtered table once when the resolver can describe it', async () => {
+    const resolver = catalog.resolver({}, true);
+    const result = await engine.execute(
+      'SELECT invoice_id FROM bronze.retail.invoices WHERE invoice_id < 2',
+      resolver,
+    );
+    expect(result.rows).toEqual([[1]]);
+    expect(resolver.asked).toEqual([
+      {
+        parts: ['bronze', 'retail', 'invoices'],
+        filter: { op: 'lt', field: 'invoice_id', value: 2n },
+      },
+    ]);
+  });
+
   it('encodes values JSON-safely', async () => {
     const result = await engine.execute(
       `SELECT 9007199254740993::BIGINT AS big, 42::BIGINT AS small, 1.5::DECIMAL(4,2) AS dec,
@@ -199,6 +214,13 @@ describe('governed views', () => {
     expect(await rows(grouped, resolver)).toEqual([['***-**-1111'], ['***-**-3333'], [null]]);
     // The masked column is not pushed down: pruning on the real value would be wrong.
     expect(resolver.asked.every((r) => r.filter === undefined)).toBe(true);
+  });
+
+  it('never prunes files on a column the caller cannot see', async () => {
+    const resolver = catalog.resolver(policy);
+    const sql = 'SELECT * FROM bronze.retail.invoices WHERE invoice_id >= 4 AND amount > 1';
+    expect((await failure(engine.execute(sql, resolver))).code).toBe('SQL_ERROR');
+    expect(resolver.asked.at(-1)?.filter).toEqual({ op: 'gte', field: 'invoice_id', value: 4n });
   });
 
   it('hides filtered rows from every reference, subqueries and aggregates included', async () => {

@@ -108,18 +108,29 @@ export class FixtureCatalog {
     });
   }
 
-  /** A resolver that applies the given policies and records what it was asked. */
+  /**
+   * A resolver that applies the given policies and records what it was asked to
+   * resolve; with `describing`, it can also describe a table without its files.
+   */
   resolver(
     policies: Record<string, TablePolicy> = {},
+    describing = false,
   ): TableResolver & { asked: TableReference[] } {
     const asked: TableReference[] = [];
-    return {
+    const resolver: TableResolver & { asked: TableReference[] } = {
       asked,
       resolve: (ref) => {
         asked.push(ref);
         return Promise.resolve(this.resolve(ref, policies));
       },
     };
+    if (describing) {
+      resolver.describe = (ref) => {
+        const { name, schema, columns, masks } = this.resolve(ref, policies);
+        return Promise.resolve({ name, schema, columns, masks });
+      };
+    }
+    return resolver;
   }
 
   private resolve(ref: TableReference, policies: Record<string, TablePolicy>): ResolvedTable {

@@ -216,6 +216,27 @@ describe('units and partitions', () => {
     ]);
   });
 
+  it('knows a DuckDB float column has no NaN when it has bounds', async () => {
+    const schema: Schema = { type: 'struct', 'schema-id': 0, fields: [field(1, 'd', 'double')] };
+    await write(
+      'nan.parquet',
+      `SELECT * FROM (VALUES (1.5), ('nan'::DOUBLE), (NULL)) v(d)`,
+      '{d: 1}',
+    );
+    const withNan = await dataFileFromParquet(store, 'nan.parquet', schema, unpartitioned);
+    expect(withNan.lowerBounds.has(1)).toBe(false);
+    expect(withNan.nanValueCounts.has(1)).toBe(false);
+    await write(
+      'zero.parquet',
+      `SELECT * FROM (VALUES (-0.0::DOUBLE), (0.0::DOUBLE)) v(d)`,
+      '{d: 1}',
+    );
+    const zeros = await dataFileFromParquet(store, 'zero.parquet', schema, unpartitioned);
+    expect(zeros.nanValueCounts.get(1)).toBe(0n);
+    const [lower, upper] = bounds(zeros, 1, 'double');
+    expect(Object.is(lower, -0) && Object.is(upper, 0)).toBe(true);
+  });
+
   it('keeps the partition tuple and spec id it is given', async () => {
     await write('p.parquet', 'SELECT 1 AS id', '{id: 1}');
     const schema: Schema = { type: 'struct', 'schema-id': 0, fields: [field(1, 'id', 'int')] };

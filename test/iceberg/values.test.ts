@@ -112,3 +112,14 @@ describe('bound truncation', () => {
     }
   });
 });
+
+describe('bad values', () => {
+  it('are refused with the type they should have had', () => {
+    expect(() => toBinary('int', 1.5)).toThrow(/1.5 is not a valid int value/);
+    expect(() => toBinary('int', 2 ** 31)).toThrow(
+      expect.objectContaining({ code: 'INVALID_VALUE' }),
+    );
+    expect(() => toBinary('uuid', 'not-a-uuid')).toThrow(/not a valid uuid/);
+    expect(() => toBinary('string', 5)).toThrow(/not a valid string/);
+  });
+});

@@ -34,7 +34,7 @@ async function writeBigCsv(file: string, bytes: number): Promise<number> {
     }
     const chunk = lines.join('\n') + '\n';
     written += chunk.length;
-    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
   return rows;
