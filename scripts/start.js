@@ -13,8 +13,22 @@ function run(args) {
 }
 
 if (!existsSync(join(home, 'lakeward.yaml'))) run(['init']);
-run(['ingest', 'examples/shop/orders.csv', '--table', 'bronze.shop.orders', '--source-system', 'webshop']);
-run(['ingest', 'examples/shop/customers.ndjson', '--table', 'bronze.shop.customers', '--source-system', 'crm']);
+run([
+  'ingest',
+  'examples/shop/orders.csv',
+  '--table',
+  'bronze.shop.orders',
+  '--source-system',
+  'webshop',
+]);
+run([
+  'ingest',
+  'examples/shop/customers.ndjson',
+  '--table',
+  'bronze.shop.customers',
+  '--source-system',
+  'crm',
+]);
 
 console.log(`
 Lakeward is starting on the home ${home}.

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { IngestProgress } from '../ingest/index.js';
 
@@ -27,7 +28,11 @@ export class IngestProgressBar {
   update(event: IngestProgress): void {
     const bar = this.#bar;
     if (!bar || event.filesTotal < 2) return;
-    const payload = { rows: event.rows, phase: event.phase, file: event.file ?? '' };
+    const payload = {
+      rows: event.rows,
+      phase: event.phase,
+      file: event.file ? basename(event.file) : '',
+    };
     if (bar.getTotal() !== event.filesTotal) bar.start(event.filesTotal, event.filesDone, payload);
     else bar.update(event.filesDone, payload);
   }

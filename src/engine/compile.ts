@@ -1,8 +1,9 @@
+import { InternalError } from '../errors/index.js';
 import type { Expression } from '../iceberg/index.js';
 import type { ResolvedTable, TableReference, TableResolver } from './ports.js';
 import { pushdownFilter } from './filter-pushdown.js';
 import { scanSql } from './scan-sql.js';
-import { tableKey } from './sql-analysis.js';
+import { analyzeSql, tableKey } from './sql-analysis.js';
 import type { SqlAnalysis, TableSite } from './sql-analysis.js';
 import { deserializeSql } from './sql-parser.js';
 import type { SqlNode } from './sql-parser.js';
@@ -56,7 +57,21 @@ export async function compileQuery(
   }
   compiled.dataFiles = [...files];
   compiled.sql = await deserializeSql(analysis.tree);
+  await recheck(compiled);
   return compiled;
+}
+
+/**
+ * The printed SQL is what runs, so it is parsed and checked again: should DuckDB
+ * ever print a tree back differently from how it parsed it, the query must still
+ * read nothing but the generated views.
+ */
+async function recheck(compiled: CompiledQuery): Promise<void> {
+  const { sites } = await analyzeSql(compiled.sql);
+  const onlyViews = sites.every(
+    ({ ref }) => ref.parts.length === 1 && compiled.viewNames.has(ref.parts[0] as string),
+  );
+  if (!onlyViews) throw new InternalError('The rewritten query reads tables it was not meant to.');
 }
 
 /** References to the same table at the same point in time share one view. */

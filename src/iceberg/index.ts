@@ -40,6 +40,7 @@ export {
   canTransform,
   describeTransform,
   parseTransform,
+  requireTransform,
   transformResultType,
   transformToString,
 } from './transforms.js';

@@ -1,5 +1,5 @@
 import type { Session } from '../engine/index.js';
-import { InvalidInput } from '../errors/index.js';
+import { InvalidInput, LakewardError } from '../errors/index.js';
 import type { TypedFile } from './file-format.js';
 import type { FileColumns } from './schema-plan.js';
 import {
@@ -44,23 +44,37 @@ export function allNullProbe(
   };
 }
 
-/** Runs a read of one file and turns DuckDB's complaint into an error that names the file. */
-export async function readable<T>(file: TypedFile, read: () => Promise<T>): Promise<T> {
+/**
+ * Runs a read and turns DuckDB's complaint about an input into an error naming the
+ * file. Describing one file blames that file; a read of several blames the file
+ * DuckDB names, and anything else (disk full, out of memory) passes through.
+ */
+export async function readable<T>(
+  files: TypedFile | TypedFile[],
+  read: () => Promise<T>,
+): Promise<T> {
   try {
     return await read();
   } catch (err) {
+    if (err instanceof LakewardError) throw err;
     const message = err instanceof Error ? err.message : String(err);
+    const file = Array.isArray(files) ? files.find((f) => message.includes(f.path)) : files;
+    if (file === undefined) throw err;
     throw new InvalidInput(
       'UNREADABLE_FILE',
       `Cannot read ${file.path} as ${file.format}: ${firstLines(message)}`,
       {
         hint: 'Check that the file is what its name says, or pass --format (and for CSV --delimiter, --quote, --header).',
         details: { path: file.path, format: file.format },
+        cause: err,
       },
     );
   }
 }
 
+/** DuckDB's own words, without its error class and without the SQL we built (not the user's). */
 function firstLines(message: string): string {
-  return message.split('\n').slice(0, 3).join(' ').trim();
+  const withoutSql = message.split(/\n\s*LINE \d+:/)[0] ?? message;
+  const lines = withoutSql.replace(/^[A-Za-z ]+ Error: /, '').split('\n');
+  return lines.slice(0, 3).join(' ').replace(/\s+/g, ' ').trim();
 }

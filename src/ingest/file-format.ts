@@ -12,6 +12,18 @@ export type Compression = (typeof Compression)[keyof typeof Compression];
 export interface TypedFile extends InputFile {
   format: IngestFormat;
   compression: Compression;
+  /** The first line of a text file (undefined when it cannot be seen, e.g. zstd). */
+  firstLine?: string;
+  /** How a CSV file is written, once sniffed (see csv-dialect.ts). */
+  dialect?: CsvDialect;
+}
+
+export interface CsvDialect {
+  delim: string;
+  quote: string;
+  escape: string;
+  header: boolean;
+  skip: number;
 }
 
 const SUPPORTED = 'csv, tsv, json, ndjson, parquet (optionally .gz or .zst)';
@@ -73,10 +85,17 @@ export async function detectFormat(file: InputFile, declared?: IngestFormat): Pr
     if (!head.subarray(0, 4).equals(MAGIC.parquet)) {
       throw notA(file.path, 'Parquet', 'it does not start with the Parquet magic bytes PAR1');
     }
-  } else {
-    checkText(file.path, head, compression);
+    return { ...file, format, compression };
   }
-  return { ...file, format, compression };
+  checkText(file.path, head, compression);
+  const line = firstLine(compression === Compression.gzip ? safeGunzip(head) : head, compression);
+  return { ...file, format, compression, ...(line === undefined ? {} : { firstLine: line }) };
+}
+
+function firstLine(text: Buffer, compression: Compression): string | undefined {
+  if (compression === Compression.zstd) return undefined;
+  const end = text.indexOf(0x0a);
+  return end < 0 ? undefined : text.subarray(0, end).toString('utf8');
 }
 
 function fromName(filePath: string): { format?: IngestFormat } {

@@ -9,6 +9,7 @@ import {
   rejectsIdent,
   syncProperties,
 } from './bronze-table.js';
+import { sniffDialects } from './csv-dialect.js';
 import { allNullProbe, describeFiles, readable } from './file-columns.js';
 import { tableName, throwIfAborted, type BatchJob, type CheckedFile } from './ingest-job.js';
 import { SUMMARY_KEYS } from './loaded-files.js';
@@ -37,8 +38,10 @@ const CHUNK_BYTES = 256 * 1024 ** 2;
  * Plans the schema, writes every file's rows as data files of the table, records the
  * files, and commits them all as one snapshot.
  */
-export async function loadBatch(job: BatchJob): Promise<BatchResult> {
-  const { request, session, files } = job;
+export async function loadBatch(given: BatchJob): Promise<BatchResult> {
+  const files = await sniffDialects(given.session, given.files, given.request.csv);
+  const job = { ...given, files };
+  const { request, session } = job;
   const probe: ReaderOptions = { csv: request.csv, rejects: PROBE_REJECTS };
   const described = await describeFiles(session, files, probe);
   for (const d of described) checkNoBronzeNames(d.file, d.columns);
@@ -117,8 +120,7 @@ async function writeAll(
         tempDir: job.scratch,
         targetFileSizeBytes: job.deps.config.ingest.targetFileSizeBytes,
       });
-    const only = chunk.length === 1 ? chunk[0] : undefined;
-    const result = await (only === undefined ? write() : readable(only, write));
+    const result = await readable(chunk, write);
     written.push(...result.files);
     done += chunk.length;
     rows += result.rows;

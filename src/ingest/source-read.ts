@@ -32,7 +32,7 @@ export function readerSql(files: TypedFile[], options: ReaderOptions): string {
   switch (first.format) {
     case 'csv':
     case 'tsv':
-      return `read_csv(${[...args, ...csvArgs(first.format, options)].join(', ')})`;
+      return `read_csv(${[...args, ...csvArgs(first, options)].join(', ')})`;
     case 'json':
     case 'ndjson': {
       const layout = first.format === 'ndjson' ? 'newline_delimited' : 'auto';
@@ -43,20 +43,26 @@ export function readerSql(files: TypedFile[], options: ReaderOptions): string {
   }
 }
 
-function csvArgs(format: 'csv' | 'tsv', options: ReaderOptions): string[] {
-  const csv = options.csv ?? {};
+function csvArgs(file: TypedFile, options: ReaderOptions): string[] {
   const args = [
     'auto_detect = true',
-    // Every row is read; the sniffer samples the file, so a late value that does not fit
-    // the sniffed type becomes a rejected row (with its reason) instead of failing the load.
+    // The sniffer types columns from a sample; a later value that does not fit the
+    // type becomes a rejected row (with its reason) instead of failing the whole load.
     'store_rejects = true',
     `rejects_table = ${quoteLiteral(options.rejects.table)}`,
     `rejects_scan = ${quoteLiteral(options.rejects.scan)}`,
   ];
-  const delimiter = csv.delimiter ?? (format === 'tsv' ? '\t' : undefined);
-  if (delimiter !== undefined) args.push(`delim = ${quoteLiteral(delimiter)}`);
-  if (csv.quote !== undefined) args.push(`quote = ${quoteLiteral(csv.quote)}`);
-  if (csv.header !== undefined) args.push(`header = ${csv.header}`);
+  const dialect = file.dialect;
+  if (dialect === undefined) args.push(...userCsvArgs(file, options.csv));
+  else {
+    args.push(
+      `delim = ${quoteLiteral(dialect.delim)}`,
+      `quote = ${quoteLiteral(dialect.quote)}`,
+      `escape = ${quoteLiteral(dialect.escape)}`,
+      `header = ${dialect.header}`,
+      `skip = ${dialect.skip}`,
+    );
+  }
   if (options.types !== undefined && Object.keys(options.types).length > 0) {
     const entries = Object.entries(options.types).map(
       ([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`,
@@ -66,9 +72,20 @@ function csvArgs(format: 'csv' | 'tsv', options: ReaderOptions): string[] {
   return args;
 }
 
+/** What the user said about the CSV layout (TSV means a tab delimiter). */
+export function userCsvArgs(file: TypedFile, csv: IngestRequest['csv'] = {}): string[] {
+  const args: string[] = [];
+  const delimiter = csv.delimiter ?? (file.format === 'tsv' ? '\t' : undefined);
+  if (delimiter !== undefined) args.push(`delim = ${quoteLiteral(delimiter)}`);
+  if (csv.quote !== undefined) args.push(`quote = ${quoteLiteral(csv.quote)}`);
+  if (csv.header !== undefined) args.push(`header = ${csv.header}`);
+  return args;
+}
+
 /** Files that can be read by one call: same format and compression, and for CSV the same header. */
 export function groupKey(file: TypedFile, columns: string[]): string {
-  const layout = file.format === 'csv' || file.format === 'tsv' ? columns.join('\u0000') : '';
+  const csv = file.format === 'csv' || file.format === 'tsv';
+  const layout = csv ? `${JSON.stringify(file.dialect ?? {})}|${columns.join('\u0000')}` : '';
   return `${file.format}|${file.compression}|${layout}`;
 }
 

@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Services } from '../app.js';
+import { Unavailable } from '../errors/index.js';
 import { DOCS_PREFIX, installAuthentication } from './authentication.js';
 import { installErrorMapping } from './error-mapper.js';
 import { healthRoutes } from './routes/health.js';
@@ -69,6 +70,27 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
 /** Builds the API and listens on config.server.host:port. */
 export async function startServer(services: Services): Promise<FastifyInstance> {
   const app = await buildServer(services);
-  await app.listen({ host: services.config.server.host, port: services.config.server.port });
+  const { host, port } = services.config.server;
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close();
+    throw listenFailure(err, host, port);
+  }
   return app;
+}
+
+/** The usual reasons a server cannot start, in words that say what to change. */
+function listenFailure(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const hint = 'Pass another --port (or --host), or set server.port in lakeward.yaml.';
+  if (code === 'EADDRINUSE') {
+    return new Unavailable('PORT_IN_USE', `Port ${port} on ${host} is already in use.`, { hint });
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new Unavailable('CANNOT_LISTEN', `Cannot listen on ${host}:${port} (${code}).`, {
+      hint,
+    });
+  }
+  return err;
 }

@@ -19,7 +19,7 @@ export class UploadFolder {
   /** Streams one file part to disk; never buffers it whole. */
   async save(part: MultipartFile, maxBytes: number): Promise<string> {
     await mkdir(this.dir, { recursive: true });
-    const path = join(this.dir, this.#uniqueName(safeFileName(part.filename)));
+    const path = join(this.dir, this.#uniqueName(safeFileName(part.filename || 'upload')));
     await pipeline(part.file, createWriteStream(path, { flags: 'wx' }));
     if (part.file.truncated) {
       throw new TooLarge(

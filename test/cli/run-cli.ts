@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve('.');
@@ -20,19 +20,44 @@ function newestSourceMtime(dir: string): number {
  * file is newer than the build; type errors elsewhere in the tree do not block emit.
  */
 export function ensureBuilt(): void {
-  if (existsSync(BUILT_CLI) && statSync(BUILT_CLI).mtimeMs > newestSourceMtime(join(ROOT, 'src'))) {
-    return;
-  }
-  spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-    {
-      cwd: ROOT,
-      stdio: 'ignore',
-    },
+  withBuildLock(() => {
+    if (isFresh()) return;
+    spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
+    if (!existsSync(BUILT_CLI)) {
+      throw new Error('tsc -p tsconfig.build.json did not produce dist/cli/main.js');
+    }
+  });
+}
+
+function isFresh(): boolean {
+  return (
+    existsSync(BUILT_CLI) && statSync(BUILT_CLI).mtimeMs > newestSourceMtime(join(ROOT, 'src'))
   );
-  if (!existsSync(BUILT_CLI))
-    throw new Error('tsc -p tsconfig.build.json did not produce dist/cli/main.js');
+}
+
+/** Test files run in parallel; one builds while the others wait for it. */
+function withBuildLock(build: () => void): void {
+  const lock = join(ROOT, 'dist', '.cli-test-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${lock} is held; remove it if no test runs`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface CliRun {

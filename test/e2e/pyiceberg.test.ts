@@ -149,18 +149,18 @@ describe('PyIceberg reads what Lakeward writes', () => {
     async () => {
       const ident = parseTableName('silver.sales.evolving');
       await services.catalog.createTable(ident, { columns: retailColumns });
-      let table = await services.catalog.loadTable(ident);
-      ({ table } = await appendQuery(session, table, retailSelect([DAYS[0]!]), writeOptions()));
+      const created = await services.catalog.loadTable(ident);
+      await appendQuery(session, created, retailSelect([DAYS[0]!]), writeOptions());
       await services.catalog.evolveSchema(ident, [
         { kind: 'rename', name: 'description', newName: 'product' },
         { kind: 'widen', name: 'quantity', type: 'long' },
         { kind: 'add', name: 'discount', type: 'double' },
         { kind: 'drop', name: 'stock_code' },
       ]);
-      table = await services.catalog.loadTable(ident);
+      const evolved = await services.catalog.loadTable(ident);
       await appendQuery(
         session,
-        table,
+        evolved,
         `SELECT * EXCLUDE (stock_code, description), description AS product, 0.1 AS discount
        FROM (${retailSelect([DAYS[1]!])})`,
         writeOptions(),
@@ -183,7 +183,7 @@ describe('PyIceberg reads what Lakeward writes', () => {
       "country = 'United Kingdom' AND quantity < 3",
       writeOptions(),
     ));
-    ({ table } = await deleteWhere(session, table, "invoice_no LIKE 'C%'", writeOptions()));
+    await deleteWhere(session, table, "invoice_no LIKE 'C%'", writeOptions());
     const py = await expectSameRows('silver.sales.lines');
     expect(py.rows.length).toBeLessThan(before.rows.length);
     expect(py.rows.some((r) => String(r.invoice_no).startsWith('C'))).toBe(false);

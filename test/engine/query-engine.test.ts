@@ -286,6 +286,14 @@ describe('errors', () => {
     expect(err.message).toMatch(/Conversion Error/);
   });
 
+  it('refuses a memory limit DuckDB cannot read', async () => {
+    const err = await failure(
+      engine.execute('SELECT 1', catalog.resolver(), { memoryLimit: 'lots' }),
+    );
+    expect(err.code).toBe('INVALID_QUERY_LIMITS');
+    expect(err.hint).toContain('2GB');
+  });
+
   it('names the memory limit setting when a query runs out of memory', async () => {
     const err = await failure(
       engine.execute('SELECT list(range) FROM range(20000000)', catalog.resolver(), {

@@ -5,6 +5,7 @@ import {
   canTransform,
   murmur3_32,
   parseTransform,
+  partitionPath,
   partitionValueToPath,
   transformResultType,
 } from '../../src/iceberg/index.js';
@@ -136,5 +137,33 @@ describe('partition folder names', () => {
     expect(partitionValueToPath('identity', 'timestamp', micros('2026-01-02T10:15:00'))).toBe(
       '2026-01-02T10%3A15%3A00',
     );
+  });
+});
+
+describe('partition folders', () => {
+  it('join name=value pairs in spec order', () => {
+    const spec = {
+      'spec-id': 1,
+      fields: [
+        { 'source-id': 1, 'field-id': 1000, name: 'ts_day', transform: 'day' },
+        { 'source-id': 2, 'field-id': 1001, name: 'region', transform: 'identity' },
+        { 'source-id': 3, 'field-id': 1002, name: 'id_bucket', transform: 'bucket[8]' },
+      ],
+    };
+    const types = new Map([
+      [1000, 'date'],
+      [1001, 'string'],
+      [1002, 'int'],
+    ] as const);
+    expect(
+      partitionPath(spec, new Map(types), {
+        ts_day: days('2026-01-02'),
+        region: 'US/East',
+        id_bucket: 3,
+      }),
+    ).toBe('ts_day=2026-01-02/region=US%2FEast/id_bucket=3');
+    expect(
+      partitionPath(spec, new Map(types), { ts_day: null, region: null, id_bucket: null }),
+    ).toBe('ts_day=null/region=null/id_bucket=null');
   });
 });

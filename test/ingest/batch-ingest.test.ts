@@ -265,3 +265,69 @@ describe('batch ingest into bronze', () => {
     expect(await count('bronze.retail.gz')).toBe(expected?.n);
   });
 });
+
+describe('formats and options', () => {
+  it('reads zstd-compressed CSV, TSV and a mix of formats in one command', async () => {
+    const zst = path.join(lake.dir, 'input', 'day.csv.zst');
+    fs.mkdirSync(path.dirname(zst), { recursive: true });
+    await lake.duck(
+      `COPY (SELECT * FROM read_csv('${DAY}')) TO '${zst}' (FORMAT CSV, COMPRESSION 'zstd')`,
+    );
+    const [expected] = await lake.duck<{ n: number }>(csvCount(DAY));
+    expect((await lake.ingest('bronze.retail.zst', [zst])).rowsWritten).toBe(expected?.n);
+
+    const tsv = lake.file('people.tsv', 'name\tage\nAda\t36\nAlan\t41\n');
+    const json = lake.file('more.json', '[{"name": "Grace", "age": 85}]');
+    const mixed = await lake.ingest('bronze.misc.people', [tsv, json]);
+    expect(mixed.format).toBe('mixed');
+    const rows = await lake.query<{ name: string; age: number }>(
+      'bronze.misc.people',
+      'SELECT name, age::INTEGER AS age FROM t ORDER BY age',
+    );
+    expect(rows).toEqual([
+      { name: 'Ada', age: 36 },
+      { name: 'Alan', age: 41 },
+      { name: 'Grace', age: 85 },
+    ]);
+  });
+
+  it('reads sibling CSVs with the same header even when only a later one quotes its fields', async () => {
+    const plain = lake.file('q/a.csv', 'id,text\n1,plain\n');
+    lake.file('q/b.csv', 'id,text\n2,"with, comma"\n3,"say ""hi"""\n');
+    const summary = await lake.ingest('bronze.misc.quotes', [path.dirname(plain)]);
+    expect(summary.rowsRejected).toBe(0);
+    const rows = await lake.query<{ text: string }>(
+      'bronze.misc.quotes',
+      'SELECT text FROM t ORDER BY id',
+    );
+    expect(rows.map((r) => r.text)).toEqual(['plain', 'with, comma', 'say "hi"']);
+  });
+
+  it('loads a file named twice in one command once', async () => {
+    const file = lake.file('twice.csv', 'a\n1\n');
+    const copy = lake.file('twice-copy.csv', 'a\n1\n');
+    const summary = await lake.ingest('bronze.misc.twice', [file, copy]);
+    expect(summary.rowsWritten).toBe(1);
+    expect(summary.files[1]?.skipped).toContain(`same content as ${file}`);
+  });
+
+  it('honours --format and CSV overrides for a file with an unusual name and layout', async () => {
+    const file = lake.file('export.dat', '1;x\n2;y\n');
+    const summary = await lake.ingest('bronze.misc.dat', [file], {
+      format: 'csv',
+      csv: { delimiter: ';', header: false },
+    });
+    expect(summary.rowsWritten).toBe(2);
+    const columns = (await lake.catalog.describeTable(ident('bronze.misc.dat'))).columns;
+    expect(columns.map((c) => c.name).slice(0, 2)).toEqual(['column0', 'column1']);
+  });
+
+  it('stops when cancelled and leaves no table behind', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      lake.ingest('bronze.misc.cancelled', [DAY], { signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await lake.catalog.tableExists(ident('bronze.misc.cancelled'))).toBe(false);
+  });
+});

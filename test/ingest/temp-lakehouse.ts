@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Catalog, parseTableName } from '../../src/catalog/index.js';
+import { createServices } from '../../src/app.js';
+import { parseTableName } from '../../src/catalog/index.js';
+import type { CatalogService } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openSession, quoteLiteral, scanSql } from '../../src/engine/index.js';
-import { BatchIngest } from '../../src/ingest/index.js';
 import type { IngestRequest, IngestSummary } from '../../src/ingest/index.js';
-import { openMetastore } from '../../src/metastore/index.js';
 import type { Metastore } from '../../src/metastore/index.js';
-import { openObjectStore } from '../../src/storage/index.js';
 
 export const RETAIL_DAYS = path.resolve('../shared/data/retail/by-day');
 export const FLIGHTS = path.resolve('../shared/data/flights');
@@ -17,7 +16,7 @@ export const FLIGHTS = path.resolve('../shared/data/flights');
 /** A real lakehouse in a temporary folder: file warehouse, SQLite metastore, DuckDB sessions. */
 export interface TempLakehouse {
   dir: string;
-  catalog: Catalog;
+  catalog: CatalogService;
   metastore: Metastore;
   ingest(table: string, paths: string[], extra?: Partial<IngestRequest>): Promise<IngestSummary>;
   /** Rows of a table through its current snapshot (columns read by field id). */
@@ -30,18 +29,9 @@ export interface TempLakehouse {
 
 export async function tempLakehouse(): Promise<TempLakehouse> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lakeward-ingest-'));
-  const config = loadConfig({ home: dir, env: {} });
-  const store = await openObjectStore(config.warehouse, { cacheDir: path.join(dir, 'cache') });
-  const metastore = await openMetastore(config.metastore);
-  const catalog = new Catalog({ metastore, store });
+  const services = await createServices(loadConfig({ home: dir, env: {} }));
+  const { catalog, metastore } = services;
   await catalog.bootstrap();
-  const service = new BatchIngest({
-    catalog,
-    metastore,
-    openSession,
-    config,
-    tempDir: path.join(dir, 'tmp'),
-  });
   const duck = async <T>(sql: string): Promise<T[]> => {
     const session = await openSession({ memoryLimit: '256MB', tempDir: path.join(dir, 'tmp') });
     try {
@@ -55,7 +45,7 @@ export async function tempLakehouse(): Promise<TempLakehouse> {
     catalog,
     metastore,
     ingest: (table, paths, extra = {}) =>
-      service.ingest({ table: parseTableName(table), paths, ...extra }),
+      services.ingest.ingest({ table: parseTableName(table), paths, ...extra }),
     async query<T>(table: string, select: string) {
       const loaded = await catalog.loadTable(parseTableName(table));
       const files = (await loaded.planFiles()).map((f) => fileURLToPath(f.filePath));
@@ -70,7 +60,7 @@ export async function tempLakehouse(): Promise<TempLakehouse> {
       return full;
     },
     async close() {
-      await metastore.close();
+      await services.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

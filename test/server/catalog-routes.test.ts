@@ -48,6 +48,14 @@ describe('namespaces', () => {
       'NAMESPACE_ALREADY_EXISTS',
     );
 
+    const described = await call('GET', '/namespaces/bronze.crm');
+    expect(described.statusCode).toBe(200);
+    expect(described.json()).toMatchObject({
+      name: 'bronze.crm',
+      path: ['bronze', 'crm'],
+      properties: { owner_team: 'sales' },
+    });
+
     const patched = await call('PATCH', '/namespaces/bronze.crm', {
       setProperties: { refresh: 'daily' },
       removeProperties: ['owner_team'],
@@ -103,6 +111,14 @@ describe('tables', () => {
         { name: 'tags', type: 'list<string>' },
       ],
       recordCount: 0,
+    });
+
+    const described = await call('GET', '/tables/silver.sales.orders');
+    expect(described.statusCode).toBe(200);
+    expect(described.json()).toMatchObject({
+      fullName: 'silver.sales.orders',
+      snapshotCount: 0,
+      partitionSpec: [],
     });
 
     const patched = await call('PATCH', '/tables/silver.sales.orders', {

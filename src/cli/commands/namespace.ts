@@ -72,6 +72,7 @@ export function registerNamespace(program: Command, out: Output): void {
     );
 
   ns.command('describe')
+    .description('description, properties and dates of a namespace')
     .argument('<namespace>')
     .option('--json', 'print JSON')
     .action(async (name: string, options: JsonOption, command: Command) => {

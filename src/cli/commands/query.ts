@@ -58,7 +58,10 @@ async function cancellableOnSigint<T>(run: (signal: AbortSignal) => Promise<T>):
 export function registerQuery(program: Command, out: Output): void {
   program
     .command('query')
-    .description('run SQL over the catalog, e.g. SELECT * FROM bronze.retail.invoices LIMIT 10')
+    .description(
+      'run SQL over the catalog, e.g. SELECT * FROM bronze.retail.invoices LIMIT 10; ' +
+        "time travel: FROM t AT (VERSION => snapshot_id) or AT (TIMESTAMP => TIMESTAMP '…')",
+    )
     .argument('<sql>', 'the SQL statement')
     .option('--format <format>', FORMATS.join(' | '), 'table')
     .option('--output <file>', 'write the answer to a file (required for parquet)')
@@ -99,7 +102,7 @@ async function answer(
   if (format === 'csv' || format === 'ndjson') {
     const source = services.query.stream(principal, sql, format, options);
     if (outputFile) await writeFileWhole(outputFile, source);
-    else await pipeline(Readable.from(source), out.stdout as Writable, { end: false });
+    else await toStdout(source, out.stdout as Writable);
     return;
   }
   const result = await services.query.execute(principal, sql, options);
@@ -110,6 +113,15 @@ async function answer(
       : formatTable(result);
   if (outputFile) await writeFileWhole(outputFile, [`${text}\n`]);
   else out.stdout.write(`${text}\n`);
+}
+
+/** A reader that stops early (`| head`) is not an error. */
+async function toStdout(source: AsyncIterable<string>, stdout: Writable): Promise<void> {
+  try {
+    await pipeline(Readable.from(source), stdout, { end: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+  }
 }
 
 /** Writes beside the target and renames at the end, so a failed query leaves no partial file. */

@@ -72,6 +72,7 @@ export function registerTable(program: Command, out: Output): void {
 
   table
     .command('list')
+    .description('tables of a namespace')
     .argument('<namespace>', 'e.g. bronze.retail')
     .option('--json', 'print JSON')
     .action(async (name: string, options: JsonOption, command: Command) => {
@@ -99,6 +100,7 @@ export function registerTable(program: Command, out: Output): void {
 
   table
     .command('rename')
+    .description('rename or move a table')
     .argument('<table>')
     .argument('<new-name>')
     .action(async (from: string, to: string, _options: unknown, command: Command) => {
@@ -109,6 +111,7 @@ export function registerTable(program: Command, out: Output): void {
 
   table
     .command('drop')
+    .description('drop a table and (unless --keep-files) its files')
     .argument('<table>')
     .option('--keep-files', 'remove the table from the catalog but keep its files')
     .action(async (name: string, options: { keepFiles?: boolean }, command: Command) => {
@@ -121,6 +124,7 @@ export function registerTable(program: Command, out: Output): void {
 
   table
     .command('snapshots')
+    .description('snapshots of a table, newest first')
     .argument('<table>')
     .option('--json', 'print JSON')
     .action(async (name: string, options: JsonOption, command: Command) => {
@@ -145,6 +149,7 @@ export function registerTable(program: Command, out: Output): void {
 
   table
     .command('set-property')
+    .description('set table properties')
     .argument('<table>')
     .argument('<key=value...>')
     .action(async (name: string, pairs: string[], _options: unknown, command: Command) => {
@@ -155,6 +160,7 @@ export function registerTable(program: Command, out: Output): void {
 
   table
     .command('unset-property')
+    .description('remove table properties')
     .argument('<table>')
     .argument('<key...>')
     .action(async (name: string, keys: string[], _options: unknown, command: Command) => {
@@ -167,6 +173,7 @@ export function registerTable(program: Command, out: Output): void {
 
   table
     .command('set-description')
+    .description("set the table's description")
     .argument('<table>')
     .argument('<text>')
     .action(async (name: string, description: string, _options: unknown, command: Command) => {

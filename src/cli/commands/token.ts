@@ -28,6 +28,7 @@ export function registerToken(program: Command, out: Output): void {
 
   token
     .command('create')
+    .description('issue a new API token for the admin (shown once)')
     .argument('<name>', 'what the token is for, e.g. ci-pipeline')
     .option('--expires-in <days>', 'days until the token stops working')
     .action(async (name: string, options: { expiresIn?: string }, command: Command) => {
@@ -43,6 +44,7 @@ export function registerToken(program: Command, out: Output): void {
 
   token
     .command('list')
+    .description("the admin's tokens (never their secrets)")
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const tokens = await withSession(globals(command), async (s) =>
@@ -65,6 +67,7 @@ export function registerToken(program: Command, out: Output): void {
 
   token
     .command('revoke')
+    .description('stop a token from working')
     .argument('<id>', 'token id, from lakeward token list')
     .action(async (id: string, _options: unknown, command: Command) => {
       await withSession(globals(command), (s) => s.services.auth.revokeToken(id));

@@ -5,6 +5,7 @@ import { InvalidInput } from '../../errors/index.js';
 import { parseTableName } from '../../catalog/index.js';
 import type { IngestFormat, IngestService, IngestSummary } from '../../ingest/index.js';
 import { INGEST_FORMATS } from '../../ingest/index.js';
+import { abortOnDisconnect } from '../disconnect.js';
 import { errorResponses, ingestSummarySchema } from '../schemas.js';
 import { UploadFolder } from '../uploads.js';
 
@@ -21,6 +22,8 @@ interface IngestBody {
   mode?: 'append' | 'overwrite';
   sourceSystem?: string;
   force?: boolean;
+  delimiter?: string;
+  header?: boolean;
 }
 
 export interface IngestRouteOptions {
@@ -84,18 +87,25 @@ export async function ingestRoutes(
             mode: { type: 'string', enum: ['append', 'overwrite'] },
             sourceSystem: { type: 'string', minLength: 1 },
             force: { type: 'boolean' },
+            delimiter: { type: 'string', minLength: 1, maxLength: 4, description: 'CSV delimiter' },
+            header: { type: 'boolean', description: 'CSV files have a header row' },
           },
         },
         response: { 200: ingestSummarySchema, ...errorResponses(400, 404, 409, 413) },
       },
     },
-    async (request) => {
-      const { table, file, ...rest } = request.body;
+    async (request, reply) => {
+      const { table, file, delimiter, header, ...rest } = request.body;
       const uploads = uploadedFiles(request.uploads, file);
       const summary = await options.ingest.ingest({
         ...rest,
         table: parseTableName(table),
         paths: file,
+        csv: {
+          ...(delimiter === undefined ? {} : { delimiter }),
+          ...(header === undefined ? {} : { header }),
+        },
+        signal: abortOnDisconnect(reply),
       });
       return inClientTerms(summary, uploads);
     },

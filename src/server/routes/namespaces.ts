@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CatalogService, NamespaceDescription } from '../../catalog/index.js';
-import { parseNamespace } from '../../catalog/index.js';
+import { formatNamespace, formatTableName, parseNamespace } from '../../catalog/index.js';
 import { errorResponses, namespaceSchema, propertiesPatchSchema } from '../schemas.js';
 
 const tags = ['namespaces'];
@@ -15,7 +15,7 @@ interface NamespaceParams {
 }
 
 export function toNamespaceJson(ns: NamespaceDescription): NamespaceDescription & { name: string } {
-  return { name: ns.path.join('.'), ...ns };
+  return { name: formatNamespace(ns.path), ...ns };
 }
 
 export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): void {
@@ -188,7 +188,7 @@ export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): 
     async (request) => {
       const tables = await catalog.listTables(parseNamespace(request.params.namespace));
       return {
-        tables: tables.map((t) => ({ fullName: [...t.namespace, t.name].join('.'), ...t })),
+        tables: tables.map((t) => ({ fullName: formatTableName(t), ...t })),
       };
     },
   );

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
+import { abortOnDisconnect } from '../disconnect.js';
 import { errorResponses, queryResultSchema } from '../schemas.js';
 
 type QueryService = Services['query'];
@@ -25,15 +26,6 @@ function chooseFormat(request: FastifyRequest<{ Body: QueryBody }>): Format {
   if (accept.includes('text/csv')) return 'csv';
   if (accept.includes('application/x-ndjson')) return 'ndjson';
   return 'json';
-}
-
-/** Aborts the query when the client goes away before the answer is complete. */
-function abortOnDisconnect(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }
 
 /**

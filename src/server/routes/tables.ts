@@ -5,7 +5,7 @@ import type {
   SchemaChange,
   TableDescription,
 } from '../../catalog/index.js';
-import { parseTableName } from '../../catalog/index.js';
+import { formatTableName, parseTableName } from '../../catalog/index.js';
 import type { IcebergType } from '../../iceberg/index.js';
 import { parseType } from '../../iceberg/index.js';
 import {
@@ -43,7 +43,7 @@ function toIcebergType(type: TypeInput): IcebergType {
 }
 
 function toTableJson(table: TableDescription): TableDescription & { fullName: string } {
-  return { fullName: [...table.namespace, table.name].join('.'), ...table };
+  return { fullName: formatTableName(table), ...table };
 }
 
 function toSchemaChange(change: SchemaChange): SchemaChange {
