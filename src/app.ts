@@ -47,8 +47,20 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
   const store = await openObjectStore(config.warehouse, { cacheDir: cacheDirOf(config) });
   const metastore = await openMetastore(config.metastore);
   try {
-    const catalog = new Catalog({ metastore, store, commit: config.commit });
     const tempDir = tempDirOf(config);
+    const catalog = new Catalog({
+      metastore,
+      store,
+      commit: config.commit,
+      rowChanges: {
+        session: {
+          tempDir,
+          memoryLimit: config.ingest.memoryLimit,
+          ...(config.query.threads === undefined ? {} : { threads: config.query.threads }),
+        },
+        targetFileSizeBytes: config.ingest.targetFileSizeBytes,
+      },
+    });
     const engine = new QueryEngine({
       tempDir,
       timeoutMs: config.query.timeoutMs,

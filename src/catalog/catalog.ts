@@ -23,6 +23,7 @@ import { metastorePointer } from './metadata-pointer.js';
 import { checkTableIdent, formatTableName } from './names.js';
 import { Namespaces, patchProperties } from './namespaces.js';
 import { describe, snapshotInfo } from './table-description.js';
+import { deleteRows, type DeletedRows, type RowChangeOptions } from './row-changes.js';
 import { CatalogResolver } from './table-resolver.js';
 import { deleteObjectsUnder, hasObjectsUnder } from './warehouse-objects.js';
 
@@ -35,6 +36,8 @@ export interface CatalogOptions {
   metastore: Metastore;
   store: ObjectStore;
   commit?: { maxRetries?: number; retryBaseDelayMs?: number };
+  /** Needed by deleteRows, which rewrites data files in an engine session. */
+  rowChanges?: RowChangeOptions;
 }
 
 export interface OpenedTable {
@@ -48,12 +51,14 @@ export class Catalog implements CatalogService {
   readonly #store: ObjectStore;
   readonly #commit: CatalogOptions['commit'];
   readonly #namespaces: Namespaces;
+  readonly #rowChanges: RowChangeOptions | undefined;
 
   constructor(options: CatalogOptions) {
     this.#metastore = options.metastore;
     this.#store = options.store;
     this.#commit = options.commit;
     this.#namespaces = new Namespaces(options.metastore);
+    this.#rowChanges = options.rowChanges;
   }
 
   async bootstrap(): Promise<void> {
@@ -203,6 +208,11 @@ export class Catalog implements CatalogService {
     const evolved = await table.updateSchema(changes);
     const current = { ...record, metadataLocation: evolved.metadataLocation };
     return describe(current, this.#store.uri(record.location), evolved);
+  }
+
+  async deleteRows(ident: TableIdent, where: string): Promise<DeletedRows> {
+    const { table } = await this.open(ident);
+    return deleteRows(table, where, this.#rowChanges);
   }
 
   resolver(): TableResolver {

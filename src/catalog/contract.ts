@@ -120,6 +120,14 @@ export interface CatalogService {
   snapshots(ident: TableIdent): Promise<SnapshotInfo[]>;
   rollback(ident: TableIdent, snapshotId: bigint): Promise<SnapshotInfo>;
   evolveSchema(ident: TableIdent, changes: SchemaChange[]): Promise<TableDescription>;
+  /**
+   * Deletes the rows matching a SQL condition over the table's columns (copy-on-write,
+   * one snapshot; none when nothing matches). External tables are refused.
+   */
+  deleteRows(
+    ident: TableIdent,
+    where: string,
+  ): Promise<{ deletedRows: number; snapshotId: string | null }>;
   /** The resolver the query engine uses to read tables by their catalog names. */
   resolver(): TableResolver;
 }

@@ -11,6 +11,7 @@ export {
 } from './names.js';
 export { Catalog } from './catalog.js';
 export type { CatalogOptions, OpenedTable } from './catalog.js';
+export type { DeletedRows, RowChangeOptions } from './row-changes.js';
 export { CatalogResolver, identOfReference } from './table-resolver.js';
 export { MIRRORED_PROPERTIES } from './create-request.js';
 export { QueryService } from './query-service.js';

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { debugEnabled } from '../config/index.js';
 import { registerInit } from './commands/init.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerNamespace } from './commands/namespace.js';
@@ -49,7 +50,7 @@ export async function main(
   argv: string[],
   out: Output = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const debug = process.env.LAKEWARD_DEBUG === '1';
+  const debug = debugEnabled();
   const program = buildProgram(out);
   try {
     await program.parseAsync(argv);

@@ -7,5 +7,6 @@ export {
   defaultsFor,
   CONFIG_FILE,
   DEFAULT_HOME,
+  debugEnabled,
 } from './load.js';
 export type { LoadOptions } from './load.js';

@@ -30,6 +30,11 @@ const ENV_KEYS: Record<string, readonly string[]> = {
   LAKEWARD_LOG_LEVEL: ['logLevel'],
 };
 
+/** LAKEWARD_DEBUG=1 asks for stack traces with errors. */
+export function debugEnabled(env: Record<string, string | undefined> = process.env): boolean {
+  return env.LAKEWARD_DEBUG === '1';
+}
+
 export function resolveHome(options: LoadOptions = {}): string {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();

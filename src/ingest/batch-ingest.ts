@@ -18,13 +18,15 @@ import { tableName, throwIfAborted, type BatchIngestDeps, type CheckedFile } fro
 import { expandInputs } from './input-files.js';
 import { describeEarlierLoad, LoadedFiles } from './loaded-files.js';
 import { loadBatch, type BatchResult } from './load-batch.js';
+import { checkWhere, checkWhereMode } from './predicate-overwrite.js';
 
 export type { BatchIngestDeps };
 
 /**
  * `lakeward ingest`: files, folders and globs into one bronze table, in one Iceberg
- * commit. Every input is checked before anything is read, and the rows are parsed
- * and staged before the table is touched, so a bad input leaves nothing behind.
+ * commit. Every input is checked before anything is read, and every file's schema
+ * before the table is touched; rows become data files that only the final commit
+ * makes visible, so a bad input or a crash leaves no partial load behind.
  */
 export class BatchIngest implements IngestService {
   constructor(private readonly deps: BatchIngestDeps) {}
@@ -32,10 +34,12 @@ export class BatchIngest implements IngestService {
   async ingest(request: IngestRequest): Promise<IngestSummary> {
     const started = Date.now();
     checkBronze(request.table);
+    checkWhereMode(request);
     const mode = request.mode ?? 'append';
     const progress = progressReporter(request.onProgress);
     const files = await this.checkFiles(request, progress);
     const table = await openTable(this.deps.catalog, request.table);
+    await checkWhere(request, table);
     await this.markLoaded(request, table, files);
     const facts: BatchFacts = {
       batchId: randomUUID(),

@@ -11,6 +11,11 @@ export interface IngestRequest {
   format?: IngestFormat;
   sourceSystem?: string;
   mode?: 'append' | 'overwrite';
+  /**
+   * With mode overwrite: replace only the rows matching this SQL condition over the
+   * table's columns (copy-on-write); every loaded row must match it.
+   */
+  where?: string;
   /** Load files even when the same content was loaded into this table before. */
   force?: boolean;
   csv?: { delimiter?: string; header?: boolean; quote?: string };

@@ -13,6 +13,7 @@ import { sniffDialects } from './csv-dialect.js';
 import { allNullProbe, describeFiles, readable } from './file-columns.js';
 import { tableName, throwIfAborted, type BatchJob, type CheckedFile } from './ingest-job.js';
 import { SUMMARY_KEYS } from './loaded-files.js';
+import { overwriteMatching } from './predicate-overwrite.js';
 import { writeRejects } from './rejects.js';
 import { planSchema, type FileColumns, type PlannedColumn } from './schema-plan.js';
 import { groupKey, readerSql, type ReaderOptions } from './source-read.js';
@@ -57,7 +58,8 @@ export async function loadBatch(given: BatchJob): Promise<BatchResult> {
   let counts: FileCounts;
   try {
     const written = await writeAll(job, table, described, plan.columns);
-    counts = await countRows(session, await localPaths(table, written), REJECTS);
+    const paths = await localPaths(table, written);
+    counts = await countRows(session, paths, REJECTS);
     throwIfAborted(request.signal);
     await recordFiles(job, counts);
     job.progress({
@@ -66,7 +68,7 @@ export async function loadBatch(given: BatchJob): Promise<BatchResult> {
       filesTotal: job.allFiles,
       rows: total(counts.rows),
     });
-    table = await commit(job, table, written);
+    table = await commit(job, table, { files: written, paths });
   } catch (err) {
     // A table this command created must not stay behind empty after a failed load.
     if (createdTable) await job.deps.catalog.dropTable(request.table).catch(() => undefined);
@@ -214,14 +216,17 @@ async function recordFiles(job: BatchJob, counts: FileCounts): Promise<void> {
 async function commit(
   job: BatchJob,
   table: IcebergTable,
-  files: DataFile[],
+  staged: { files: DataFile[]; paths: string[] },
 ): Promise<IcebergTable> {
+  const { files } = staged;
   const summary = {
     [SUMMARY_KEYS.batchId]: job.facts.batchId,
     [SUMMARY_KEYS.files]: String(job.files.length),
     [SUMMARY_KEYS.sourceSystem]: job.facts.sourceSystem,
   };
   if (job.mode === 'append') return table.append(files, { summary });
+  const { where } = job.request;
+  if (where !== undefined) return overwriteMatching(job, table, staged, where, summary);
   return table.replaceFiles(await table.planFiles(), files, {
     operation: 'overwrite',
     baseSnapshotId: table.currentSnapshot()?.['snapshot-id'] ?? null,

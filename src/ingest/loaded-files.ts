@@ -49,17 +49,26 @@ export class LoadedFiles {
 }
 
 /**
- * Batch ids in the current snapshot's ancestry. An overwrite replaced what came
- * before it, so batches older than the newest overwrite are no longer in the table.
+ * Batch ids whose rows may still be in the table: the current snapshot's ancestry,
+ * back to the newest snapshot that replaced everything before it (a full overwrite,
+ * or a delete of every row). A partial overwrite keeps older batches.
  */
 function committedBatches(table: IcebergTable | undefined): Map<string, Snapshot> {
   const batches = new Map<string, Snapshot>();
   for (const snapshot of table?.history() ?? []) {
     const batchId = snapshot.summary[SUMMARY_KEYS.batchId];
     if (batchId !== undefined) batches.set(batchId, snapshot);
-    if (snapshot.summary.operation === 'overwrite' && batchId !== undefined) break;
+    if (replacedEverything(snapshot)) break;
   }
   return batches;
+}
+
+function replacedEverything(snapshot: Snapshot): boolean {
+  const { summary } = snapshot;
+  const total = summary['total-records'];
+  return (
+    total !== undefined && total === summary['added-records'] && summary['deleted-records'] !== '0'
+  );
 }
 
 export function describeEarlierLoad(load: EarlierLoad): string {

@@ -58,7 +58,7 @@ export async function planSchema(
       continue;
     }
     const type = await fitToTable(existing.name, existing.type, seen, table.name, isAllNull);
-    if (type !== existing.type) {
+    if (!sameType(type, existing.type)) {
       plan.changes.push({ kind: 'widen', name: existing.name, type });
       plan.described.push(
         `widened ${existing.name} ${typeToString(existing.type)} -> ${typeToString(type)}`,
@@ -149,9 +149,10 @@ async function withoutEmptyText(
   const others = seen.some((s) => s.type !== 'string') || (tableType ?? 'string') !== 'string';
   if (!others) return seen;
   const kept: Seen[] = [];
-  for (const s of seen) {
-    if (s.type === 'string' && (await isAllNull(s.file, s.name))) continue;
-    kept.push(s);
+  for (const [index, s] of seen.entries()) {
+    if (s.type !== 'string') kept.push(s);
+    // One file with text in the column decides (text, or a conflict); no need to read more.
+    else if (!(await isAllNull(s.file, s.name))) return [...kept, ...seen.slice(index)];
   }
   return kept;
 }
@@ -159,7 +160,7 @@ async function withoutEmptyText(
 const NUMERIC_RANK: Record<string, number> = { int: 1, long: 2, float: 3, double: 4 };
 
 function commonType(a: IcebergType, b: IcebergType): IcebergType {
-  if (a === b) return a;
+  if (sameType(a, b)) return a;
   if (canPromote(a, b) || castsLosslessly(a, b)) return b;
   if (canPromote(b, a) || castsLosslessly(b, a)) return a;
   const numeric = (t: IcebergType): boolean =>
@@ -172,7 +173,7 @@ function commonType(a: IcebergType, b: IcebergType): IcebergType {
 
 /** Writing a value of type `from` into a column of type `to` keeps every value exactly. */
 function castsLosslessly(from: IcebergType, to: IcebergType): boolean {
-  if (from === to || canPromote(from, to)) return true;
+  if (sameType(from, to) || canPromote(from, to)) return true;
   if (to === 'double') return from === 'int' || from === 'float';
   if (to === 'timestamp' || to === 'timestamptz') return from === 'date';
   const target = decimalParams(to);
@@ -186,6 +187,11 @@ function castsLosslessly(from: IcebergType, to: IcebergType): boolean {
   }
   const digits = from === 'int' ? 10 : from === 'long' ? 19 : undefined;
   return digits !== undefined && target.precision - target.scale >= digits;
+}
+
+/** Nested types carry field ids, which differ between a file and the table; names and types decide. */
+function sameType(a: IcebergType, b: IcebergType): boolean {
+  return a === b || typeToString(a) === typeToString(b);
 }
 
 function duckName(type: IcebergType): string {

@@ -102,6 +102,17 @@ export const snapshotSchema = {
   },
 } as const;
 
+export const deletedRowsSchema = {
+  type: 'object',
+  properties: {
+    deletedRows: { type: 'integer' },
+    snapshotId: {
+      ...nullableString,
+      description: 'The new snapshot; the current one when no row matched',
+    },
+  },
+} as const;
+
 /** An Iceberg type: a primitive name ('long', 'decimal(10, 2)', …) or nested JSON per the spec. */
 export const icebergTypeSchema = {
   anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }],

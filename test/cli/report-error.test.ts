@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODE } from '../../src/cli/exit-codes.js';
 import { reportError } from '../../src/cli/report-error.js';
+import { debugEnabled } from '../../src/config/index.js';
 import { NotFound, QueryTimeout, asLakewardError } from '../../src/errors/index.js';
 
 function report(err: unknown, debug = false): { code: number; text: string } {
@@ -30,5 +31,11 @@ describe('reportError', () => {
     const loud = report(asLakewardError(bug), true);
     expect(loud.text).toContain('TypeError: cannot read properties of undefined');
     expect(loud.text).toMatch(/^\s+at /m);
+  });
+
+  it('shows details only when LAKEWARD_DEBUG is exactly 1', () => {
+    expect(debugEnabled({ LAKEWARD_DEBUG: '1' })).toBe(true);
+    expect(debugEnabled({ LAKEWARD_DEBUG: '' })).toBe(false);
+    expect(debugEnabled({})).toBe(false);
   });
 });

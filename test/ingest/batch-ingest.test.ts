@@ -253,6 +253,10 @@ describe('batch ingest into bronze', () => {
     expect(await lake.query('bronze.misc.over', 'SELECT a::INTEGER AS a FROM t')).toEqual([
       { a: 9 },
     ]);
+    // The overwrite removed o1's rows, so o1 is no longer "already loaded".
+    const again = await lake.ingest('bronze.misc.over', [path.join(lake.dir, 'input', 'o1.csv')]);
+    expect(again.files[0]?.skipped).toBeUndefined();
+    expect(await count('bronze.misc.over')).toBe(4);
   });
 
   it('reads gzip-compressed CSV', async () => {
@@ -309,6 +313,22 @@ describe('formats and options', () => {
     const summary = await lake.ingest('bronze.misc.twice', [file, copy]);
     expect(summary.rowsWritten).toBe(1);
     expect(summary.files[1]?.skipped).toContain(`same content as ${file}`);
+  });
+
+  it('keeps nested JSON (lists and structs) and appends more of it', async () => {
+    const a = lake.file('n1.ndjson', '{"id": 1, "tags": ["a", "b"], "addr": {"city": "Oslo"}}\n');
+    const b = lake.file('n2.ndjson', '{"id": 2, "tags": ["c"], "addr": {"city": "Bergen"}}\n');
+    await lake.ingest('bronze.misc.nested', [a]);
+    const second = await lake.ingest('bronze.misc.nested', [b]);
+    expect(second.schemaChanges).toEqual([]);
+    const rows = await lake.query<{ city: string; n: number }>(
+      'bronze.misc.nested',
+      'SELECT addr.city AS city, len(tags)::INTEGER AS n FROM t ORDER BY id',
+    );
+    expect(rows).toEqual([
+      { city: 'Oslo', n: 2 },
+      { city: 'Bergen', n: 1 },
+    ]);
   });
 
   it('honours --format and CSV overrides for a file with an unusual name and layout', async () => {

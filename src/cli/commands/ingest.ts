@@ -12,6 +12,7 @@ interface IngestOptions {
   format?: string;
   sourceSystem?: string;
   mode?: string;
+  where?: string;
   force?: boolean;
   delimiter?: string;
   header: boolean;
@@ -44,6 +45,7 @@ function toRequest(paths: string[], options: IngestOptions): IngestRequest {
     table: parseTableName(options.table),
     ...(format ? { format } : {}),
     ...(mode ? { mode } : {}),
+    ...(options.where === undefined ? {} : { where: options.where }),
     ...(options.sourceSystem ? { sourceSystem: options.sourceSystem } : {}),
     force: options.force === true,
     // Only what was said on the command line: the rest is sniffed from the files.
@@ -63,6 +65,7 @@ export function registerIngest(program: Command, out: Output): void {
     .option('--format <format>', `one of ${INGEST_FORMATS.join(', ')} (detected when omitted)`)
     .option('--source-system <name>', 'the system the data comes from (table property)')
     .option('--mode <mode>', 'append or overwrite', 'append')
+    .option('--where <condition>', 'with --mode overwrite: replace only the rows matching it')
     .option('--force', 'load files again even if the same content was loaded before')
     .option('--delimiter <char>', 'CSV field delimiter (sniffed when omitted)')
     .option('--no-header', 'CSV files have no header row')

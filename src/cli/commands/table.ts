@@ -148,6 +148,25 @@ export function registerTable(program: Command, out: Output): void {
     });
 
   table
+    .command('delete-rows')
+    .description('delete the rows matching a condition (one new snapshot)')
+    .argument('<table>')
+    .requiredOption('--where <condition>', "SQL condition over the table's columns")
+    .action(async (name: string, options: { where: string }, command: Command) => {
+      const ident = parseTableName(name);
+      const result = await inSession(command, (s) =>
+        s.services.catalog.deleteRows(ident, options.where),
+      );
+      const full = formatTableName(ident);
+      done(
+        result.deletedRows === 0
+          ? `No rows of ${full} matched; nothing changed`
+          : `Deleted ${result.deletedRows.toLocaleString('en-US')} rows from ${full}; ` +
+              `current snapshot is ${result.snapshotId ?? 'none'}`,
+      );
+    });
+
+  table
     .command('set-property')
     .description('set table properties')
     .argument('<table>')

@@ -20,6 +20,7 @@ interface IngestBody {
   file: string[];
   format?: IngestFormat;
   mode?: 'append' | 'overwrite';
+  where?: string;
   sourceSystem?: string;
   force?: boolean;
   delimiter?: string;
@@ -85,6 +86,11 @@ export async function ingestRoutes(
             },
             format: { type: 'string', enum: [...INGEST_FORMATS] },
             mode: { type: 'string', enum: ['append', 'overwrite'] },
+            where: {
+              type: 'string',
+              minLength: 1,
+              description: 'With mode overwrite: replace only the rows matching this condition',
+            },
             sourceSystem: { type: 'string', minLength: 1 },
             force: { type: 'boolean' },
             delimiter: { type: 'string', minLength: 1, maxLength: 4, description: 'CSV delimiter' },

@@ -9,6 +9,7 @@ import { formatTableName, parseTableName } from '../../catalog/index.js';
 import type { IcebergType } from '../../iceberg/index.js';
 import { parseType } from '../../iceberg/index.js';
 import {
+  deletedRowsSchema,
   errorResponses,
   icebergTypeSchema,
   propertiesPatchSchema,
@@ -225,6 +226,25 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
     },
     async (request) =>
       catalog.rollback(parseTableName(request.params.table), BigInt(request.body.snapshotId)),
+  );
+
+  app.post<{ Params: TableParams; Body: { where: string } }>(
+    '/tables/:table/delete-rows',
+    {
+      schema: {
+        tags,
+        summary: 'Delete the rows matching a SQL condition (copy-on-write, one new snapshot)',
+        params: tableParam,
+        body: {
+          type: 'object',
+          required: ['where'],
+          additionalProperties: false,
+          properties: { where: { type: 'string', minLength: 1, examples: ["Country = 'France'"] } },
+        },
+        response: { 200: deletedRowsSchema, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => catalog.deleteRows(parseTableName(request.params.table), request.body.where),
   );
 
   app.post<{ Params: TableParams; Body: { changes: SchemaChange[] } }>(
