@@ -52,7 +52,7 @@ export async function benchIngest(files: string[], table: string): Promise<Inges
     lakewardRowsPerSec: rows / (ours.ms / 1000),
     duckdbRowsPerSec: rows / (raw.ms / 1000),
     ratio: raw.ms / ours.ms,
-    dataFiles: resolved.dataFiles,
+    dataFiles: [...resolved.dataFiles, ...(resolved.namedFiles ?? [])],
     lake,
   };
 }

@@ -1,6 +1,7 @@
 import { InvalidInput } from '../errors/index.js';
 import type { ResolvedTable, TableReference, TableResolver, TimeTravel } from '../engine/index.js';
-import type { IcebergTable, Snapshot } from '../iceberg/index.js';
+import { isPrimitive, parquetTopLevelColumns } from '../iceberg/index.js';
+import type { DataFile, IcebergTable, Schema, Snapshot } from '../iceberg/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { TableIdent } from './contract.js';
 import { checkTableIdent, formatTableName } from './names.js';
@@ -71,15 +72,33 @@ export class CatalogResolver implements TableResolver {
       snapshotId: snapshot['snapshot-id'],
       ...(ref.filter ? { filter: ref.filter } : {}),
     });
-    const dataFiles = await mapLimited(files, LOCALISE_CONCURRENCY, (f) =>
-      this.localise(name, f.filePath),
-    );
+    const schema = table.schemaFor(snapshot);
+    const named = await mapLimited(files, LOCALISE_CONCURRENCY, (f) => this.namesMatch(f, schema));
+    const byName = files.filter((_, i) => named[i]);
+    const byFieldId = files.filter((_, i) => !named[i]);
+    const localise = (list: DataFile[]) =>
+      mapLimited(list, LOCALISE_CONCURRENCY, (f) => this.localise(name, f.filePath));
     return {
       name,
-      schema: table.schemaFor(snapshot),
-      dataFiles,
+      schema,
+      dataFiles: await localise(byFieldId),
+      namedFiles: await localise(byName),
       snapshotId: snapshot['snapshot-id'],
     };
+  }
+
+  /**
+   * A file whose top-level columns carry the schema's own names under the same field
+   * ids can be read by name, which DuckDB does far faster than by field id. Nested
+   * columns always go by field id: their inner names may differ.
+   */
+  private async namesMatch(file: DataFile, schema: Schema): Promise<boolean> {
+    if (!schema.fields.every((f) => isPrimitive(f.type))) return false;
+    const key = this.store.keyOf(file.filePath);
+    if (key === undefined) return false;
+    // A footer that cannot be read says nothing; the field-id path reports the real error.
+    const columns = await parquetTopLevelColumns(this.store, key).catch(() => undefined);
+    return columns !== undefined && schema.fields.every((f) => columns.get(f.id) === f.name);
   }
 
   private localise(tableName: string, uri: string): Promise<string> {

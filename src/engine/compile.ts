@@ -47,7 +47,7 @@ export async function compileQuery(
     const prunable = groups.length === 1 && sites.length === 1;
     const table = await resolveTable(first, prunable ? analysis : undefined, resolver);
     compiled.views.push(viewSql(viewName, table));
-    for (const file of table.dataFiles) files.add(file);
+    for (const file of [...table.dataFiles, ...(table.namedFiles ?? [])]) files.add(file);
     compiled.tablesRead.push({
       name: table.name,
       snapshotId: table.snapshotId?.toString() ?? null,
@@ -118,7 +118,7 @@ function viewSql(viewName: string, table: ResolvedTable): string {
     return mask === undefined ? quoteIdent(name) : `(${mask}) AS ${quoteIdent(name)}`;
   });
   const filter = table.rowFilter === undefined ? '' : ` WHERE (${table.rowFilter})`;
-  const rows = `SELECT * FROM (${scanSql(table.schema, table.dataFiles)}) AS lw_scan${filter}`;
+  const rows = `SELECT * FROM (${scanSql(table.schema, table.dataFiles, { namedFiles: table.namedFiles ?? [] })}) AS lw_scan${filter}`;
   return `CREATE VIEW ${viewName} AS SELECT ${projected.join(', ')} FROM (${rows}) AS lw_rows`;
 }
 

@@ -23,6 +23,12 @@ export interface ResolvedTable {
   schema: Schema;
   /** Local paths of the Parquet data files to read (already localised by the resolver). */
   dataFiles: string[];
+  /**
+   * Data files written with exactly `schema` (same names, ids and types), which the
+   * engine may read by column name: much faster than the field-id mapping that the
+   * files in `dataFiles` need. Optional; resolvers that cannot tell leave it out.
+   */
+  namedFiles?: string[];
   snapshotId: bigint | null;
   /** Column names the caller may see, in order; all top-level columns when omitted. */
   columns?: string[];

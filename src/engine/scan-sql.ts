@@ -6,6 +6,12 @@ import { icebergToDuckType } from './types-mapping.js';
 export interface ScanSqlOptions {
   /** Top-level columns to read, in this order; every column of the schema when omitted. */
   columns?: string[];
+  /**
+   * Files written with exactly this schema, read by column name. DuckDB's field-id
+   * mapping (`schema = MAP {…}`) defeats its projection pushdown and costs about twice
+   * the scan time, so it is kept for files whose names or types may differ.
+   */
+  namedFiles?: string[];
 }
 
 /**
@@ -16,12 +22,29 @@ export interface ScanSqlOptions {
  */
 export function scanSql(schema: Schema, files: string[], options: ScanSqlOptions = {}): string {
   const fields = selectedFields(schema, options.columns);
-  if (files.length === 0) {
+  const named = options.namedFiles ?? [];
+  if (files.length === 0 && named.length === 0) {
     const nulls = fields.map(
       (f) => `CAST(NULL AS ${icebergToDuckType(f.type)}) AS ${quoteIdent(f.name)}`,
     );
     return `SELECT ${nulls.join(', ')} WHERE false`;
   }
+  const parts = [
+    ...(named.length > 0 ? [scanByName(fields, named)] : []),
+    ...(files.length > 0 ? [scanByFieldId(fields, files)] : []),
+  ];
+  return parts.join(' UNION ALL ');
+}
+
+function scanByName(fields: NestedField[], files: string[]): string {
+  const paths = files.map(quoteLiteral).join(', ');
+  const columns = fields.map(
+    (f) => `CAST(${quoteIdent(f.name)} AS ${icebergToDuckType(f.type)}) AS ${quoteIdent(f.name)}`,
+  );
+  return `SELECT ${columns.join(', ')} FROM read_parquet([${paths}], hive_partitioning = false)`;
+}
+
+function scanByFieldId(fields: NestedField[], files: string[]): string {
   const byId = fields.map(
     (f) =>
       `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(icebergToDuckType(f.type))}, default_value: NULL}`,

@@ -48,6 +48,7 @@ export type { TransformSpec } from './transforms.js';
 export { partitionPath, partitionValueText, partitionValueToPath } from './partition-path.js';
 export { formatDate, formatTimestamp } from './temporal.js';
 export { dataFileFromParquet } from './parquet-stats.js';
+export { parquetTopLevelColumns } from './parquet-columns.js';
 export type { ParquetStatsOptions } from './parquet-stats.js';
 export {
   fileFilter,

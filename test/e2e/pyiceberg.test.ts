@@ -165,6 +165,11 @@ describe('PyIceberg reads what Lakeward writes', () => {
        FROM (${retailSelect([DAYS[1]!])})`,
         writeOptions(),
       );
+      const resolved = await services.catalog
+        .resolver()
+        .resolve({ parts: ['silver', 'sales', 'evolving'] });
+      expect(resolved.dataFiles).toHaveLength(1);
+      expect(resolved.namedFiles).toHaveLength(1);
       const py = await expectSameRows('silver.sales.evolving');
       expect(py.schema).toContain('product');
       expect(py.schema).not.toContain('stock_code');
