@@ -30,6 +30,7 @@ function describeTable(out: Output, t: TableDescription): void {
     ['description', t.description],
     ['kind', t.kind],
     ['location', t.location],
+    ['metadata', t.metadataLocation],
     ['snapshot', `${t.currentSnapshotId ?? 'none'} (${t.snapshotCount} snapshots)`],
     ['rows', `${t.recordCount} in ${t.fileCount} files, ${t.sizeBytes} bytes`],
     [
