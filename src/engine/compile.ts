@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { InternalError } from '../errors/index.js';
 import type { Expression } from '../iceberg/index.js';
 import type { ResolvedTable, TableReference, TableResolver } from './ports.js';
@@ -13,6 +14,8 @@ import { quoteIdent } from './sql-quote.js';
 export interface CompiledQuery {
   /** CREATE VIEW statements to run first. */
   views: string[];
+  /** DROP VIEW statements, to leave the sandbox as it was. */
+  dropViews: string;
   sql: string;
   /** Every data file the views read; the sandbox allows these and nothing else. */
   dataFiles: string[];
@@ -33,6 +36,7 @@ export async function compileQuery(
   const groups = groupByTable(analysis.sites);
   const compiled: CompiledQuery = {
     views: [],
+    dropViews: '',
     sql: '',
     dataFiles: [],
     tablesRead: [],
@@ -40,10 +44,13 @@ export async function compileQuery(
   };
   requalifyColumns(analysis);
   const files = new Set<string>();
+  // A sandbox may serve several queries in turn: names of this query's own keep
+  // its views apart from any other query's, and cannot be guessed by one.
+  const suffix = randomBytes(4).toString('hex');
   let index = 0;
   for (const sites of groups) {
     const first = sites[0] as TableSite;
-    const viewName = `lw_t${++index}`;
+    const viewName = `lw_t${++index}_${suffix}`;
     const prunable = groups.length === 1 && sites.length === 1;
     const table = await resolveTable(first, prunable ? analysis : undefined, resolver);
     compiled.views.push(viewSql(viewName, table));
@@ -56,6 +63,9 @@ export async function compileQuery(
     for (const site of sites) pointAtView(site.node, viewName);
   }
   compiled.dataFiles = [...files];
+  compiled.dropViews = [...compiled.viewNames.keys()]
+    .map((name) => `DROP VIEW IF EXISTS ${name}`)
+    .join('; ');
   compiled.sql = await deserializeSql(analysis.tree);
   await recheck(compiled);
   return compiled;

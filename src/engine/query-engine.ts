@@ -15,8 +15,8 @@ import type { CompiledQuery } from './compile.js';
 import { QueryDeadline } from './query-deadline.js';
 import { queryFailure } from './query-errors.js';
 import { csvRecord, ndjsonRecord, toJsonSafe } from './result-encoding.js';
-import { openSandbox } from './sandbox.js';
-import type { Sandbox } from './sandbox.js';
+import { SandboxPool } from './sandbox-pool.js';
+import type { LentSandbox, SandboxPoolLimits } from './sandbox-pool.js';
 import { analyzeSql, tableKey } from './sql-analysis.js';
 import { quoteLiteral } from './sql-quote.js';
 
@@ -27,11 +27,13 @@ export interface QueryEngineOptions {
   memoryLimit: string;
   threads?: number;
   maxResultRows: number;
+  /** Idle sandboxes kept for reuse (default 8, idle for at most 60 s). */
+  sandboxPool?: Partial<SandboxPoolLimits>;
 }
 
 /** A query compiled and its views created in a sandbox, ready to run. */
 interface OpenQuery {
-  sandbox: Sandbox;
+  sandbox: LentSandbox;
   compiled: CompiledQuery;
   deadline: QueryDeadline;
   memoryLimit: string;
@@ -45,8 +47,16 @@ interface OpenQuery {
  */
 export class QueryEngine {
   private readonly running = new Set<QueryDeadline>();
+  private readonly sandboxes: SandboxPool;
 
-  constructor(private readonly options: QueryEngineOptions) {}
+  constructor(private readonly options: QueryEngineOptions) {
+    this.sandboxes = new SandboxPool({ maxIdle: 8, idleMs: 60_000, ...options.sandboxPool });
+  }
+
+  /** DuckDB instances this engine has created; a query served by a reused sandbox adds none. */
+  get sandboxesOpened(): number {
+    return this.sandboxes.instancesOpened;
+  }
 
   /** The catalog tables a query reads (with time travel), without running it. */
   async analyze(sql: string): Promise<{ tables: TableReference[] }> {
@@ -92,6 +102,7 @@ export class QueryEngine {
     options: QueryOptions = {},
   ): AsyncIterable<string> {
     const query = await this.open(sql, resolver, options, []);
+    let completed = false;
     try {
       const result = await query.sandbox.connection.stream(query.compiled.sql);
       const names = result.deduplicatedColumnNames();
@@ -101,10 +112,11 @@ export class QueryEngine {
           : (row: unknown[]) => ndjsonRecord(names, row);
       if (format === 'csv') yield csvRecord(result.columnNames());
       for await (const rows of chunks(result, query.deadline)) yield rows.map(encode).join('');
+      completed = true;
     } catch (err) {
       throw this.failure(sql, err, query);
     } finally {
-      this.finish(query);
+      await this.finish(query, completed);
     }
   }
 
@@ -130,9 +142,10 @@ export class QueryEngine {
     }
   }
 
-  /** Stops every query still running; the engine holds no other resources. */
+  /** Stops every query still running and closes the idle sandboxes. */
   close(): void {
     for (const deadline of this.running) deadline.cancel();
+    this.sandboxes.close();
   }
 
   private async run<T>(
@@ -143,14 +156,16 @@ export class QueryEngine {
     body: (query: OpenQuery) => Promise<T>,
   ): Promise<T> {
     const query = await this.open(sql, resolver, options, writableFiles);
+    let completed = false;
     try {
       const answer = await body(query);
       query.deadline.check();
+      completed = true;
       return answer;
     } catch (err) {
       throw this.failure(sql, err, query);
     } finally {
-      this.finish(query);
+      await this.finish(query, completed);
     }
   }
 
@@ -163,14 +178,14 @@ export class QueryEngine {
     const deadline = new QueryDeadline(options.timeoutMs ?? this.options.timeoutMs, options.signal);
     const memoryLimit = options.memoryLimit ?? this.options.memoryLimit;
     this.running.add(deadline);
-    let sandbox: Sandbox | undefined;
+    let sandbox: LentSandbox | undefined;
     let compiled: CompiledQuery | undefined;
     try {
       const analysis = await analyzeSql(sql);
       deadline.check();
       compiled = await compileQuery(analysis, resolver);
       deadline.check();
-      sandbox = await openSandbox({
+      sandbox = await this.sandboxes.acquire({
         readableFiles: compiled.dataFiles,
         writableFiles,
         memoryLimit,
@@ -181,7 +196,7 @@ export class QueryEngine {
       for (const view of compiled.views) await sandbox.connection.run(view);
       return { sandbox, compiled, deadline, memoryLimit };
     } catch (err) {
-      sandbox?.close();
+      if (sandbox) this.sandboxes.release(sandbox, false);
       this.running.delete(deadline);
       deadline.dispose();
       if (deadline.stopped) throw deadline.error();
@@ -194,10 +209,21 @@ export class QueryEngine {
     return queryFailure(sql, err, query.compiled.viewNames, query.memoryLimit);
   }
 
-  private finish(query: OpenQuery): void {
-    query.sandbox.close();
-    query.deadline.dispose();
+  /**
+   * A sandbox goes back to the pool only after a query that ran to its end, with
+   * its views dropped; after a failure or an interruption it is closed.
+   */
+  private async finish(query: OpenQuery, completed: boolean): Promise<void> {
     this.running.delete(query.deadline);
+    query.deadline.dispose();
+    let reusable = completed && !query.deadline.stopped;
+    if (reusable && query.compiled.dropViews !== '') {
+      reusable = await query.sandbox.connection.run(query.compiled.dropViews).then(
+        () => true,
+        () => false,
+      );
+    }
+    this.sandboxes.release(query.sandbox, reusable);
   }
 }
 

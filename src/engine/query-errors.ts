@@ -23,7 +23,7 @@ export function queryFailure(
   // locked sandbox, so it is replaced by ours.
   const message = err.message
     .replace(/\n+(LINE \d+:|Possible solutions:)[\s\S]*$/, '')
-    .replace(/\blw_t\d+\b/g, (view) => viewNames.get(view) ?? view)
+    .replace(/\blw_t\d+_[0-9a-f]{8}\b/g, (view) => viewNames.get(view) ?? view)
     .trim();
   if (/Out of Memory/i.test(message)) {
     return new InvalidInput(

@@ -12,7 +12,7 @@ export interface SandboxOptions {
   writableFiles?: string[];
   memoryLimit: string;
   threads?: number;
-  /** A folder of this query's own is made here for DuckDB to spill to, and removed after. */
+  /** A folder of this sandbox's own is made here for DuckDB to spill to, and removed on close. */
   spillRoot: string;
 }
 
@@ -22,11 +22,11 @@ export interface Sandbox {
 }
 
 /**
- * A fresh in-memory DuckDB per query, locked down before any user SQL runs:
- * external access off except for the exact files of the tables read, no
- * extension loading, and the configuration frozen so SQL cannot undo it.
- * A new instance costs about 10 ms, small beside a query, and no state (views,
- * settings, caches) is ever shared between callers.
+ * An in-memory DuckDB locked down before any user SQL runs: external access off
+ * except for the exact files of the tables read, no extension loading, and the
+ * configuration frozen so SQL cannot undo it. Since the lockdown is fixed for
+ * the instance's life, it may serve several queries that need exactly these
+ * files and limits (see SandboxPool), one at a time.
  */
 export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
   fs.mkdirSync(options.spillRoot, { recursive: true });
@@ -57,11 +57,16 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
   try {
     // List settings cannot be given at creation through the C API, so they are set
     // by SQL, before external access is switched off and the configuration locked.
+    // One round trip: the statements run in order, so the lock comes last.
     const paths = [...options.readableFiles, ...(options.writableFiles ?? [])];
-    await connection.run("SET TimeZone = 'UTC'");
-    await connection.run(`SET allowed_paths = [${paths.map(quoteLiteral).join(', ')}]`);
-    await connection.run('SET enable_external_access = false');
-    await connection.run('SET lock_configuration = true');
+    await connection.run(
+      [
+        "SET TimeZone = 'UTC'",
+        `SET allowed_paths = [${paths.map(quoteLiteral).join(', ')}]`,
+        'SET enable_external_access = false',
+        'SET lock_configuration = true',
+      ].join('; '),
+    );
   } catch (err) {
     close();
     throw err;

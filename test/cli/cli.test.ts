@@ -124,6 +124,54 @@ describe('lakeward CLI', () => {
     expect(listed.find((t) => t.id === id)!.revokedAt).not.toBeNull();
     expect(run('whoami').stdout).toMatch(/name:\s+admin/);
   });
+
+  it('creates a partitioned, sorted table and refuses bad specs', () => {
+    expect(run('namespace', 'create', 'silver.sales').code).toBe(0);
+    const made = run(
+      'table',
+      'create',
+      'silver.sales.orders',
+      '--column',
+      'order_id:long',
+      '--column',
+      'placed_at:timestamp',
+      '--column',
+      'amount:decimal(10, 2)',
+      '--partition-by',
+      'day(placed_at)',
+      '--partition-by',
+      'bucket[8](order_id)',
+      '--sort-by',
+      'placed_at desc',
+    );
+    expect(made.code, made.stderr).toBe(0);
+    const described = JSON.parse(run('table', 'describe', 'silver.sales.orders', '--json').stdout);
+    expect(described.partitionSpec.map((p: { transform: string }) => p.transform)).toEqual([
+      'day',
+      'bucket[8]',
+    ]);
+    expect(described.sortOrder).toEqual([
+      { column: 'placed_at', direction: 'desc', nullOrder: 'nulls-last' },
+    ]);
+    expect(described.columns[2]).toMatchObject({ name: 'amount', type: 'decimal(10, 2)' });
+    expect(expectFailure(run('table', 'create', 'silver.sales.x', '--column', 'x'), 2)).toContain(
+      'name:type',
+    );
+    expect(
+      expectFailure(
+        run(
+          'table',
+          'create',
+          'silver.sales.x',
+          '--column',
+          'x:long',
+          '--partition-by',
+          'weekday(x)',
+        ),
+        2,
+      ),
+    ).toContain('weekday');
+  });
 });
 
 describe('lakeward CLI on bad input', () => {

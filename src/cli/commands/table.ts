@@ -6,6 +6,7 @@ import { parseType } from '../../iceberg/index.js';
 import { parseKeyValues } from '../key-values.js';
 import { printFields, printJson, printRows, type Output } from '../output.js';
 import { withSession, type GlobalOptions, type Session } from '../session.js';
+import { registerTableCreate } from './table-create.js';
 
 interface JsonOption {
   json?: boolean;
@@ -70,6 +71,7 @@ function printSnapshots(out: Output, snapshots: SnapshotInfo[]): void {
 export function registerTable(program: Command, out: Output): void {
   const table = program.command('table').alias('tables').description('inspect and change tables');
   const done = (message: string) => out.stdout.write(`${message}\n`);
+  registerTableCreate(table, out);
 
   table
     .command('list')
