@@ -4,9 +4,9 @@ import type { Expression } from '../iceberg/index.js';
 import type { ResolvedTable, TableReference, TableResolver } from './ports.js';
 import { pushdownFilter } from './filter-pushdown.js';
 import { scanSql } from './scan-sql.js';
-import { analyzeSql, tableKey } from './sql-analysis.js';
+import { analyzeTree, tableKey } from './sql-analysis.js';
 import type { SqlAnalysis, TableSite } from './sql-analysis.js';
-import { deserializeSql } from './sql-parser.js';
+import { printAndReparse } from './sql-parser.js';
 import type { SqlNode } from './sql-parser.js';
 import { quoteIdent } from './sql-quote.js';
 
@@ -66,8 +66,9 @@ export async function compileQuery(
   compiled.dropViews = [...compiled.viewNames.keys()]
     .map((name) => `DROP VIEW IF EXISTS ${name}`)
     .join('; ');
-  compiled.sql = await deserializeSql(analysis.tree);
-  await recheck(compiled);
+  const printed = await printAndReparse(analysis.tree);
+  compiled.sql = printed.sql;
+  recheck(compiled, printed.tree);
   return compiled;
 }
 
@@ -76,8 +77,8 @@ export async function compileQuery(
  * ever print a tree back differently from how it parsed it, the query must still
  * read nothing but the generated views.
  */
-async function recheck(compiled: CompiledQuery): Promise<void> {
-  const { sites } = await analyzeSql(compiled.sql);
+function recheck(compiled: CompiledQuery, reparsed: SqlNode): void {
+  const { sites } = analyzeTree(compiled.sql, reparsed);
   const onlyViews = sites.every(
     ({ ref }) => ref.parts.length === 1 && compiled.viewNames.has(ref.parts[0] as string),
   );

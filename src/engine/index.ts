@@ -2,6 +2,7 @@ export type * from './ports.js';
 // --- query path (sessions, analysis, governed compile, results) ---
 export { QueryEngine } from './query-engine.js';
 export type { QueryEngineOptions } from './query-engine.js';
+export type { SandboxPoolLimits } from './sandbox-pool.js';
 export { formatTable } from './format-table.js';
 // --- write path (types mapping, Parquet writing, partitioning, table writes) ---
 export { quoteIdent, quoteLiteral } from './sql-quote.js';

@@ -1,5 +1,5 @@
 import type { Expression, NestedField, PrimitiveType, Schema } from '../iceberg/index.js';
-import { deserializeSql, evaluateToText, isNode, serializeSql } from './sql-parser.js';
+import { deserializeSql, evaluateToText, isNode, selectOneTree } from './sql-parser.js';
 import type { SqlNode } from './sql-parser.js';
 import { icebergToDuckType } from './types-mapping.js';
 
@@ -234,7 +234,7 @@ function isConstant(node: SqlNode): boolean {
 
 /** SQL text of one expression node, printed by DuckDB. */
 async function expressionSql(node: SqlNode): Promise<string> {
-  const template = await serializeSql('SELECT 1');
+  const template = await selectOneTree();
   const select = (template.statements as { node: SqlNode }[])[0]?.node;
   if (!select) throw new Error('DuckDB returned no parse tree for a constant query');
   select.select_list = [node];

@@ -37,7 +37,11 @@ const queryNodeKinds = new Set([
  * do, and finds every catalog table it reads (CTE names in scope excluded).
  */
 export async function analyzeSql(sql: string): Promise<SqlAnalysis> {
-  const tree = await serializeSql(sql);
+  return analyzeTree(sql, await serializeSql(sql));
+}
+
+/** analyzeSql for text already parsed: `tree` is json_serialize_sql's answer for `sql`. */
+export function analyzeTree(sql: string, tree: SqlNode): SqlAnalysis {
   if (tree.error === true) throw parseFailure(sql, tree);
   const statements = tree.statements as { node: SqlNode }[];
   if (statements.length === 0) {

@@ -47,6 +47,33 @@ export async function deserializeSql(tree: SqlNode): Promise<string> {
   return String(reader.getRows()[0]?.[0]);
 }
 
+/**
+ * SQL text of a parse tree and that text parsed again, in one round trip: the
+ * text is what runs, so callers check the tree it parses to.
+ */
+export async function printAndReparse(tree: SqlNode): Promise<{ sql: string; tree: SqlNode }> {
+  const json = stringify(tree) ?? '';
+  const reader = await (
+    await connection()
+  ).runAndReadAll(
+    'SELECT printed, json_serialize_sql(printed) FROM (SELECT json_deserialize_sql($1::JSON) AS printed)',
+    [json],
+  );
+  const [sql, reparsed] = reader.getRows()[0] ?? [];
+  return { sql: String(sql), tree: parse(String(reparsed)) as SqlNode };
+}
+
+let selectOne: Promise<SqlNode> | undefined;
+
+/** A copy of the tree of `SELECT 1`, to print one expression with; DuckDB parses it once. */
+export async function selectOneTree(): Promise<SqlNode> {
+  selectOne ??= serializeSql('SELECT 1');
+  selectOne.catch(() => {
+    selectOne = undefined;
+  });
+  return parse(stringify(await selectOne) ?? '') as SqlNode;
+}
+
 /** One scalar computed by DuckDB, as text (NULL → null); for constants already validated. */
 export async function evaluateToText(sql: string): Promise<string | null> {
   const reader = await (await connection()).runAndReadAll(`SELECT CAST((${sql}) AS VARCHAR)`);

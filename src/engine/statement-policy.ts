@@ -40,6 +40,12 @@ const deniedFunctions = new Set([
   'truncate_duckdb_logs',
   'which_secret',
   'parse_duckdb_log_message',
+  // A sandbox serves queries in turn: the random seed would carry over to the next
+  // query, and these counters would tell how many queries ran in it before.
+  'setseed',
+  'txid_current',
+  'current_transaction_id',
+  'current_query_id',
 ]);
 const deniedPrefixes = ['read_', 'duckdb_', 'pragma_', 'parquet_'];
 

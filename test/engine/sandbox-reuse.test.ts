@@ -106,6 +106,14 @@ describe('sandbox reuse', () => {
     expect(resolver.asked).toEqual([{ parts: ['information_schema', 'tables'] }]);
   });
 
+  it('refuses functions whose state or counters would carry from one query to the next', async () => {
+    const engine = newEngine();
+    for (const call of ['setseed(0.5)', 'txid_current()', 'current_query_id()']) {
+      const err = await failure(engine.execute(`SELECT ${call}`, catalog.resolver()));
+      expect(err.code).toBe('FUNCTION_NOT_ALLOWED');
+    }
+  });
+
   it('opens another sandbox for other files, which cannot read the first one’s', async () => {
     const engine = newEngine();
     await engine.execute(customers, catalog.resolver());
