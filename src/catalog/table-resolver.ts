@@ -60,6 +60,15 @@ export class CatalogResolver implements TableResolver {
     private readonly store: ObjectStore,
   ) {}
 
+  /** Name and schema of the snapshot a reference reads, without planning its files. */
+  async describe(ref: TableReference): Promise<Pick<ResolvedTable, 'name' | 'schema'>> {
+    const ident = identOfReference(ref.parts);
+    const { table } = await this.open(ident);
+    const snapshot = snapshotAt(table, ref.at);
+    const schema = snapshot === undefined ? table.schema() : table.schemaFor(snapshot);
+    return { name: formatTableName(ident), schema };
+  }
+
   async resolve(ref: TableReference): Promise<ResolvedTable> {
     const ident = identOfReference(ref.parts);
     const { table } = await this.open(ident);

@@ -111,6 +111,13 @@ describe('snapshots, rollback, schema evolution and the resolver', () => {
     expect(byTime.dataFiles).toHaveLength(2);
     expect(byTime.schema.fields.map((f) => f.name)).toEqual(['id', 'amount', 'note']);
     expect(byTime.snapshotId).toBe(second['snapshot-id']);
+
+    const described = await resolver.describe({
+      parts,
+      at: { kind: 'snapshot', snapshotId: first['snapshot-id'] },
+    });
+    expect(described.name).toBe('silver.retail.sales');
+    expect(described.schema.fields.map((f) => f.name)).toEqual(['id', 'amount']);
   });
 
   it('reads an empty table as no files', async () => {
