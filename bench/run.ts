@@ -10,14 +10,16 @@ import { benchIngest, type IngestFigures } from './ingest.bench.js';
 import { benchQuery, type QueryFigures } from './query.bench.js';
 import { fmt } from './stats.js';
 
-const COPIES = Number(process.env.LAKEWARD_BENCH_COPIES ?? 8);
+const COPIES = Number(process.env.LAKEWARD_BENCH_COPIES ?? 10);
 const COMMITS = Number(process.env.LAKEWARD_BENCH_COMMITS ?? 1000);
 const POSTGRES = process.env.LAKEWARD_TEST_POSTGRES_URL;
 
+/** Scan and aggregate with distinct counts and a median: heavy enough to take seconds at size. */
 const SCAN_AGGREGATE = (from: string) =>
-  `SELECT Country, count(*) AS lines, sum(Quantity * UnitPrice) AS revenue, avg(UnitPrice) AS avg_price,
-          count(DISTINCT CustomerID) AS customers
-   FROM ${from} WHERE Quantity > 0 GROUP BY Country ORDER BY revenue DESC`;
+  `SELECT StockCode, Country, count(*) AS lines, sum(Quantity * UnitPrice) AS revenue,
+          count(DISTINCT CustomerID) AS customers, count(DISTINCT InvoiceNo) AS invoices,
+          median(UnitPrice) AS median_price
+   FROM ${from} WHERE Quantity > 0 GROUP BY ALL ORDER BY revenue DESC LIMIT 100`;
 
 interface SizeFigures {
   size: string;

@@ -112,7 +112,7 @@ describe('snapshots, rollback, schema evolution and the resolver', () => {
     expect(byTime.schema.fields.map((f) => f.name)).toEqual(['id', 'amount', 'note']);
     expect(byTime.snapshotId).toBe(second['snapshot-id']);
 
-    const described = await resolver.describe({
+    const described = await resolver.describe!({
       parts,
       at: { kind: 'snapshot', snapshotId: first['snapshot-id'] },
     });
