@@ -1,6 +1,7 @@
 import { InvalidInput } from '../errors/index.js';
 import { describeTransform, transformResultType, unscaledToDecimal } from '../iceberg/index.js';
 import type { IcebergType, PartitionField, PrimitiveType } from '../iceberg/index.js';
+import { numericValueFromText } from './value-text.js';
 
 /**
  * A partition transform computed in SQL, for DuckDB's PARTITION_BY. The SQL yields
@@ -132,22 +133,9 @@ function decimalDuck(type: PrimitiveType): string {
 
 function parseValue(type: PrimitiveType, text: string | null): unknown {
   if (text === null) return null;
-  switch (type) {
-    case 'boolean':
-      return text === 'true';
-    case 'int':
-    case 'date':
-    case 'float':
-    case 'double':
-      return Number(text);
-    case 'long':
-    case 'time':
-    case 'timestamp':
-    case 'timestamptz':
-    case 'timestamp_ns':
-    case 'timestamptz_ns':
-      return BigInt(text);
-  }
+  const numeric = numericValueFromText(type, text);
+  if (typeof numeric !== 'string') return numeric;
+  // Text values carry a one-character prefix so that they never read as DuckDB's NULL folder.
   const value = text.slice(1);
   if (type === 'binary' || type.startsWith('fixed'))
     return Uint8Array.from(Buffer.from(value, 'hex'));

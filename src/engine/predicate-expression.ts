@@ -2,6 +2,7 @@ import type { Expression, NestedField, PrimitiveType, Schema } from '../iceberg/
 import { deserializeSql, evaluateToText, isNode, selectOneTree } from './sql-parser.js';
 import type { SqlNode } from './sql-parser.js';
 import { icebergToDuckType } from './types-mapping.js';
+import { numericValueFromText } from './value-text.js';
 
 /**
  * Translates a checked predicate tree into an Iceberg Expression for file pruning.
@@ -172,7 +173,7 @@ async function constantValue(node: SqlNode, field: NestedField): Promise<unknown
     const text = await evaluateToText(
       `CASE WHEN CAST(${literal} AS ${icebergToDuckType(type)}) = ${literal} THEN ${canonical} END`,
     );
-    return text === null ? undefined : fromText(type, text);
+    return text === null ? undefined : numericValueFromText(type, text);
   } catch {
     return undefined;
   }
@@ -203,26 +204,6 @@ function canonicalSql(type: PrimitiveType, cast: string): string | undefined {
       return undefined;
   }
   return type.startsWith('fixed') ? undefined : cast;
-}
-
-function fromText(type: PrimitiveType, text: string): unknown {
-  switch (type) {
-    case 'boolean':
-      return text === 'true';
-    case 'int':
-    case 'date':
-    case 'float':
-    case 'double':
-      return Number(text);
-    case 'long':
-    case 'time':
-    case 'timestamp':
-    case 'timestamptz':
-    case 'timestamp_ns':
-    case 'timestamptz_ns':
-      return BigInt(text);
-  }
-  return text;
 }
 
 function isConstant(node: SqlNode): boolean {
