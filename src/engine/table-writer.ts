@@ -22,6 +22,11 @@ export interface WriteFilesOptions {
   /** Local folder for staging Parquet files before they move into the warehouse. */
   tempDir: string;
   targetFileSizeBytes: number;
+  /**
+   * The SELECT already yields exactly the table's columns, in order and cast to their
+   * types; the writer then skips describing it, which for a CSV read means sniffing again.
+   */
+  inTableShape?: boolean;
 }
 
 export interface WrittenFiles {
@@ -52,11 +57,13 @@ export async function writeDataFiles(
 ): Promise<WrittenFiles> {
   const schema = table.schema();
   const spec = defaultSpec(table);
-  const projection = projectionSql(schema, await session.describe(selectSql));
+  const typed =
+    options.inTableShape === true
+      ? selectSql
+      : `SELECT ${projectionSql(schema, await session.describe(selectSql))} FROM (${selectSql}) AS source`;
   const partitions = partitionColumns(schema, spec);
   const staging = path.join(options.tempDir, `write-${randomUUID()}`);
   try {
-    const typed = `SELECT ${projection} FROM (${selectSql}) AS source`;
     const written = await session.all<CopyStats>(
       copySql(typed, schema, partitions, staging, options),
     );

@@ -33,7 +33,7 @@ const PROBE_REJECTS = { table: 'lakeward_probe_rejects', scan: 'lakeward_probe_r
 
 /** Files written per DuckDB statement: few enough for a moving progress bar, many enough for speed. */
 const CHUNK_FILES = 32;
-const CHUNK_BYTES = 256 * 1024 ** 2;
+const CHUNK_BYTES = 1024 ** 3;
 
 /**
  * Plans the schema, writes every file's rows as data files of the table, records the
@@ -121,6 +121,7 @@ async function writeAll(
       writeDataFiles(job.session, table, sql, {
         tempDir: job.scratch,
         targetFileSizeBytes: job.deps.config.ingest.targetFileSizeBytes,
+        inTableShape: true,
       });
     const result = await readable(chunk, write);
     written.push(...result.files);
