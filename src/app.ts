@@ -173,7 +173,7 @@ server:
 
 query:
   timeoutMs: ${d.query.timeoutMs}       # a query running longer is cancelled
-  memoryLimit: ${yamlValue(d.query.memoryLimit)}     # DuckDB memory per query session; spills to <home>/tmp beyond it
+  # memoryLimit: 4GB    # DuckDB memory per query session (default: half this machine's memory); spills to <home>/tmp beyond it
   maxResultRows: ${d.query.maxResultRows}   # rows a JSON answer may hold; CSV, NDJSON and Parquet stream without limit
   # threads: 4              # DuckDB threads; all cores by default
 

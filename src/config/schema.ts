@@ -1,4 +1,15 @@
+import { totalmem } from 'node:os';
 import { z } from 'zod';
+
+/**
+ * Half the machine's memory per query session: a 2 GB cap made DuckDB's hash tables
+ * for distinct counts and medians 13 % slower than unlimited DuckDB on 5 M rows,
+ * while its own default (80 %) leaves nothing for a second query or the server.
+ */
+function defaultQueryMemory(): string {
+  const half = Math.floor(totalmem() / 2 / 1024 ** 2);
+  return `${Math.max(1024, half)}MB`;
+}
 
 /** A DuckDB-style size: "512MB", "2GB", "1.5GiB". */
 const size = z
@@ -28,7 +39,7 @@ export const configSchema = z
     query: z
       .object({
         timeoutMs: z.number().int().positive().default(300_000),
-        memoryLimit: size.default('2GB'),
+        memoryLimit: size.default(defaultQueryMemory()),
         threads: z.number().int().positive().optional(),
         /** Rows a JSON answer may hold; CSV/NDJSON/Parquet outputs stream without limit. */
         maxResultRows: z.number().int().positive().default(100_000),
