@@ -19,7 +19,7 @@ describe('initHome and createServices', () => {
   it('creates a home with a commented config, the layer folders, the metastore and an admin token', async () => {
     const result = await initHome({ home, env: {} });
     expect(result.created).toBe(true);
-    expect(result.adminToken?.token).toBeTruthy();
+    expect(result.adminToken?.token).toMatch(/^lw_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
     const yamlText = fs.readFileSync(path.join(home, 'lakeward.yaml'), 'utf8');
     expect(yamlText).toMatch(/^# /);
     expect(parseYaml(yamlText)).toMatchObject({
