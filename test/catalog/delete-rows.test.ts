@@ -7,7 +7,7 @@ import { createServices, type Services } from '../../src/app.js';
 import type { TableIdent } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { appendQuery, openSession, scanSql } from '../../src/engine/index.js';
-import { LakewardError } from '../../src/errors/index.js';
+import { failure } from '../failure.js';
 
 const sales: TableIdent = { namespace: ['silver', 'shop'], name: 'sales' };
 
@@ -68,15 +68,6 @@ async function ids(snapshotId?: string): Promise<number[]> {
     s.all<{ id: number }>(`SELECT id::INTEGER AS id FROM (${scan}) ORDER BY id`),
   );
   return rows.map((r) => r.id);
-}
-
-async function failure(promise: Promise<unknown>): Promise<LakewardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LakewardError);
-  return err as LakewardError;
 }
 
 describe('deleting rows through the catalog', () => {

@@ -1,16 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LakewardError } from '../../src/errors/index.js';
 import { keysUnder, tempCatalog, type TempCatalog } from './temp-catalog.js';
-
-async function failure(promise: Promise<unknown>): Promise<LakewardError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof LakewardError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure } from '../failure.js';
 
 describe('namespaces', () => {
   let t: TempCatalog;

@@ -2,21 +2,11 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TableIdent } from '../../src/catalog/index.js';
-import { LakewardError } from '../../src/errors/index.js';
 import { stagedDataFile } from './data-files.js';
 import { tempCatalog, type TempCatalog } from './temp-catalog.js';
+import { failure } from '../failure.js';
 
 const sales: TableIdent = { namespace: ['silver', 'retail'], name: 'sales' };
-
-async function failure(promise: Promise<unknown>): Promise<LakewardError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof LakewardError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('snapshots, rollback, schema evolution and the resolver', () => {
   let t: TempCatalog;

@@ -1,21 +1,11 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TableIdent } from '../../src/catalog/index.js';
-import { LakewardError } from '../../src/errors/index.js';
 import { stagedDataFile } from './data-files.js';
 import { keysUnder, tempCatalog, type TempCatalog } from './temp-catalog.js';
+import { failure } from '../failure.js';
 
 const invoices: TableIdent = { namespace: ['bronze', 'retail'], name: 'invoices' };
-
-async function failure(promise: Promise<unknown>): Promise<LakewardError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof LakewardError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('tables', () => {
   let t: TempCatalog;

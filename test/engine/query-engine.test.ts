@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryEngine } from '../../src/engine/index.js';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { LakewardError } from '../../src/errors/index.js';
 import { FixtureCatalog, currentSnapshotId, oldSnapshotId } from './query-fixtures.js';
+import { failure } from '../failure.js';
 
 let catalog: FixtureCatalog;
 let engine: QueryEngine;
@@ -28,15 +28,6 @@ afterAll(() => {
 
 async function rows(sql: string, resolver = catalog.resolver()): Promise<unknown[][]> {
   return (await engine.execute(sql, resolver)).rows;
-}
-
-async function failure(promise: Promise<unknown>): Promise<LakewardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LakewardError);
-  return err as LakewardError;
 }
 
 describe('QueryEngine.execute', () => {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QueryEngine } from '../../src/engine/index.js';
 import type { QueryEngineOptions } from '../../src/engine/index.js';
-import { LakewardError } from '../../src/errors/index.js';
 import { FixtureCatalog } from './query-fixtures.js';
+import { failure } from '../failure.js';
 
 /**
  * Sandboxes are reused between queries that need exactly the same files; these
@@ -35,15 +35,6 @@ function newEngine(options: Partial<QueryEngineOptions> = {}): QueryEngine {
   });
   engines.push(engine);
   return engine;
-}
-
-async function failure(promise: Promise<unknown>): Promise<LakewardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LakewardError);
-  return err as LakewardError;
 }
 
 const customers = 'SELECT customer FROM silver.crm.customers ORDER BY 1';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LakewardError } from '../../src/errors/index.js';
 import { FLIGHTS, RETAIL_DAYS, tempLakehouse, type TempLakehouse } from './temp-lakehouse.js';
+import { failure } from '../failure.js';
 
 let lake: TempLakehouse;
 beforeAll(async () => {
@@ -11,16 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await lake.close();
 });
-
-async function failure(run: Promise<unknown>): Promise<LakewardError> {
-  try {
-    await run;
-  } catch (err) {
-    if (err instanceof LakewardError) return err;
-    throw err;
-  }
-  throw new Error('expected the ingest to fail');
-}
 
 async function nothingWritten(table: string): Promise<void> {
   const [ns, name] = [table.split('.').slice(0, -1), table.split('.').at(-1) ?? ''];

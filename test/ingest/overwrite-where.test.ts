@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTableName } from '../../src/catalog/index.js';
 import { scanSql } from '../../src/engine/index.js';
-import { LakewardError } from '../../src/errors/index.js';
 import { csvCount, RETAIL_DAYS, tempLakehouse, type TempLakehouse } from './temp-lakehouse.js';
+import { failure } from '../failure.js';
 
 const DAY1 = path.join(RETAIL_DAYS, '2010-12-01.csv');
 const DAY2 = path.join(RETAIL_DAYS, '2010-12-02.csv');
@@ -42,15 +42,6 @@ async function rowsByBatch(snapshotId?: string): Promise<Record<string, number>>
     `SELECT _batch_id AS batch, count(*)::INTEGER AS n FROM (${scan}) GROUP BY 1`,
   );
   return Object.fromEntries(rows.map((r) => [r.batch, r.n]));
-}
-
-async function failure(promise: Promise<unknown>): Promise<LakewardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LakewardError);
-  return err as LakewardError;
 }
 
 /** Parquet files in the table's folder that no snapshot refers to (staged rows left behind). */
