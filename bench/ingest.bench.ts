@@ -34,7 +34,9 @@ export async function benchIngest(files: string[], table: string): Promise<Inges
 
   const lake = await freshLakehouse();
   const ident = parseTableName(table);
-  const ours = await timed(() => lake.services.ingest.ingest({ paths: files, table: ident }));
+  const ours = await timed(() =>
+    lake.services.ingest.ingest(lake.admin, { paths: files, table: ident }),
+  );
   const resolved = await lake.services.catalog
     .resolver()
     .resolve({ parts: [...ident.namespace, ident.name] });

@@ -2,12 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, initHome, type Services } from '../src/app.js';
-import type { Principal } from '../src/governance/index.js';
+import type { Caller } from '../src/governance/index.js';
 
 export interface BenchLakehouse {
   home: string;
   services: Services;
-  admin: Principal;
+  /** The home's admin, as the CLI acts on a home. */
+  admin: Caller;
 }
 
 /** A fresh home on the embedded defaults (or the given metastore), as `lakeward init` makes it. */
@@ -19,5 +20,6 @@ export async function freshLakehouse(metastore?: string): Promise<BenchLakehouse
   };
   const { config } = await initHome({ home, overrides });
   const services = await createServices(config);
-  return { home, services, admin: await services.auth.localAdmin() };
+  const principal = await services.auth.localAdmin();
+  return { home, services, admin: { principal, context: { channel: 'cli' } } };
 }

@@ -1,4 +1,5 @@
 import { rawDuckdb, sqlList } from './baseline.js';
+import type { Caller } from '../src/governance/index.js';
 import type { BenchLakehouse } from './lakehouse.js';
 import { median, timed } from './stats.js';
 
@@ -11,6 +12,14 @@ export interface QueryFigures {
   addedMs: number;
 }
 
+export interface QueryBenchOptions {
+  runs?: number;
+  /** Who runs the Lakeward query (the admin by default). */
+  caller?: Caller;
+  /** Wraps the raw `read_parquet(…)` the baseline reads, e.g. in the same filter and masks. */
+  rawFrom?: (readParquet: string) => string;
+}
+
 /**
  * One query through Lakeward's query path (catalog resolution, SQL analysis, sandboxed
  * DuckDB, views read by field id) vs raw DuckDB `read_parquet` over the same data files.
@@ -20,11 +29,14 @@ export async function benchQuery(
   table: string,
   dataFiles: string[],
   sqlFor: (from: string) => string,
-  runs = 5,
+  options: QueryBenchOptions = {},
 ): Promise<QueryFigures> {
-  const ours = () => lake.services.query.execute(lake.admin, sqlFor(table), { maxRows: 1_000_000 });
+  const runs = options.runs ?? 5;
+  const caller = options.caller ?? lake.admin;
+  const rawFrom = options.rawFrom ?? ((files: string) => files);
+  const ours = () => lake.services.query.execute(caller, sqlFor(table), { maxRows: 1_000_000 });
   const theirs = (run: (sql: string) => Promise<unknown[][]>) =>
-    run(sqlFor(`read_parquet(${sqlList(dataFiles)})`));
+    run(sqlFor(rawFrom(`read_parquet(${sqlList(dataFiles)})`)));
   const lakewardMs: number[] = [];
   const duckdbMs: number[] = [];
   await rawDuckdb(async (run) => {

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchCommits, type CommitFigures } from './commits.bench.js';
 import { generateRetailCopies, retailFiles } from './datasets.js';
+import { benchDecisions, benchGovernedQuery, type DecisionFigures } from './governance.bench.js';
 import { benchIngest, type IngestFigures } from './ingest.bench.js';
+import { freshLakehouse } from './lakehouse.js';
 import { benchQuery, type QueryFigures } from './query.bench.js';
 import { fmt } from './stats.js';
 
@@ -25,6 +27,8 @@ interface SizeFigures {
   size: string;
   ingest: IngestFigures;
   query: QueryFigures;
+  /** The same query by a non-admin with one row filter and two column masks. */
+  governed: QueryFigures;
 }
 
 async function measureSize(size: string, files: string[]): Promise<SizeFigures> {
@@ -35,13 +39,23 @@ async function measureSize(size: string, files: string[]): Promise<SizeFigures> 
     ingest.dataFiles,
     SCAN_AGGREGATE,
   );
+  const governed = await benchGovernedQuery(
+    ingest.lake,
+    'bronze.retail.invoices',
+    ingest.dataFiles,
+    SCAN_AGGREGATE,
+  );
   await ingest.lake.services.close();
-  return { size, ingest, query };
+  return { size, ingest, query, governed };
 }
 
-function report(sizes: SizeFigures[], commits: CommitFigures[]): string {
+function report(
+  sizes: SizeFigures[],
+  commits: CommitFigures[],
+  decisions: DecisionFigures,
+): string {
   const lines = ['Lakeward benchmarks (each figure beside its baseline, same run)', ''];
-  for (const { size, ingest, query } of sizes) {
+  for (const { size, ingest, query, governed } of sizes) {
     lines.push(
       `[${size}] ingest ${ingest.files} CSV files, ${fmt(ingest.bytes / 1e6)} MB, ${ingest.rows} rows`,
       `  lakeward ingest      ${fmt(ingest.lakewardMs, 0)} ms  ${fmt(ingest.lakewardRowsPerSec, 0)} rows/s`,
@@ -51,6 +65,11 @@ function report(sizes: SizeFigures[], commits: CommitFigures[]): string {
       `  lakeward query path  ${fmt(query.lakewardMs)} ms`,
       `  duckdb read_parquet  ${fmt(query.duckdbMs)} ms`,
       `  overhead ${fmt(query.overhead * 100)} %  (+${fmt(query.addedMs)} ms)   (aim ≤ 10 %)`,
+      `[${size}] the same query by an analyst with a row filter and two masks (MASK_HASH, MASK_SHOW_FIRST_4)`,
+      `  lakeward governed    ${fmt(governed.lakewardMs)} ms`,
+      `  duckdb, same filter and masks written by hand  ${fmt(governed.duckdbMs)} ms`,
+      `  overhead ${fmt(governed.overhead * 100)} %  (+${fmt(governed.addedMs)} ms)   (aim ≤ 10 %)`,
+      `  vs duckdb without any policy: ${fmt((governed.lakewardMs / query.duckdbMs - 1) * 100)} % (the price of the masks themselves)`,
       '',
     );
   }
@@ -61,6 +80,15 @@ function report(sizes: SizeFigures[], commits: CommitFigures[]): string {
   }
   if (!POSTGRES)
     lines.push('[commits/postgres] skipped: set LAKEWARD_TEST_POSTGRES_URL (npm run services)');
+  const d = decisions;
+  lines.push(
+    '',
+    `[authorization] ${d.principals} principals, ${d.grants} grants, ${d.taggedTables} tagged tables, ${d.decisions} decisions`,
+    `  decide()                          p50 ${fmt(d.p50Ms, 3)} ms, p99 ${fmt(d.p99Ms, 3)} ms   (aim p99 ≤ 1 ms)`,
+    `  one indexed grants lookup (SQLite) p50 ${fmt(d.lookupP50Ms, 3)} ms, p99 ${fmt(d.lookupP99Ms, 3)} ms`,
+    `  list ${d.listedTables} tables filtered by permission: ${fmt(d.listMs)} ms (${d.visibleTables} visible)   (aim ≤ 100 ms)`,
+    `  the same listing unfiltered: ${fmt(d.unfilteredListMs)} ms`,
+  );
   return lines.join('\n');
 }
 
@@ -72,8 +100,11 @@ async function main(): Promise<void> {
     sizes.push(await measureSize(`generated: ${COPIES} copies of retail`, generated));
   }
   const commits = [await benchCommits(COMMITS)];
+  const decisionLake = await freshLakehouse();
+  const decisions = await benchDecisions(decisionLake);
+  await decisionLake.services.close();
   if (POSTGRES) commits.push(await benchCommits(COMMITS, POSTGRES));
-  const text = report(sizes, commits);
+  const text = report(sizes, commits, decisions);
   console.log(text);
   mkdirSync('bench/results', { recursive: true });
   const strip = (s: SizeFigures) => ({
@@ -82,7 +113,11 @@ async function main(): Promise<void> {
   });
   writeFileSync(
     'bench/results/latest.json',
-    JSON.stringify({ at: new Date().toISOString(), sizes: sizes.map(strip), commits }, null, 2),
+    JSON.stringify(
+      { at: new Date().toISOString(), sizes: sizes.map(strip), commits, decisions },
+      null,
+      2,
+    ),
   );
 }
 

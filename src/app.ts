@@ -3,19 +3,42 @@
  * (DESIGN.md, "Wiring by hand"). Edges (CLI, server) and tests call createServices;
  * nothing else constructs services.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Catalog, LAYERS, QueryService } from './catalog/index.js';
+import {
+  AccessGate,
+  Catalog,
+  CatalogSecurables,
+  GovernedCatalog,
+  LAYERS,
+  QueryService,
+} from './catalog/index.js';
 import { CONFIG_FILE, defaultsFor, loadConfig, parseConfig } from './config/index.js';
 import type { LakewardConfig } from './config/index.js';
 import { QueryEngine, openSession } from './engine/index.js';
 import { AlreadyExists } from './errors/index.js';
-import { TokenAuthenticator } from './governance/index.js';
-import type { Authenticator, IssuedToken } from './governance/index.js';
-import { BatchIngest } from './ingest/index.js';
-import type { IngestService } from './ingest/index.js';
+import {
+  ALL_USERS_GROUP,
+  AuditSystemTable,
+  DirectoryService,
+  HashChainAuditLog,
+  PolicyAdministration,
+  PolicyAuthorizer,
+  createAuthenticator,
+} from './governance/index.js';
+import type {
+  AuditLog,
+  Authenticator,
+  Authorizer,
+  Directory,
+  IssuedToken,
+  PolicyAdmin,
+  Principal,
+} from './governance/index.js';
+import { BatchIngest, GovernedIngest } from './ingest/index.js';
 import { openMetastore } from './metastore/index.js';
 import type { Metastore } from './metastore/index.js';
 import { openObjectStore } from './storage/index.js';
@@ -25,11 +48,20 @@ export interface Services {
   readonly config: LakewardConfig;
   readonly store: ObjectStore;
   readonly metastore: Metastore;
+  /** The catalog itself, ungoverned: for wiring and internal work, never for a caller. */
   readonly catalog: Catalog;
+  /** The catalog use cases as a caller runs them: checked, filtered and audited. */
+  readonly governed: GovernedCatalog;
   readonly engine: QueryEngine;
+  /** Governed and audited SQL. */
   readonly query: QueryService;
-  readonly ingest: IngestService;
+  /** Governed and audited ingest. */
+  readonly ingest: GovernedIngest;
   readonly auth: Authenticator;
+  readonly authorizer: Authorizer;
+  readonly audit: AuditLog;
+  readonly directory: Directory;
+  readonly policies: PolicyAdmin;
   /** Releases the engine and the metastore connections; call once on shutdown. */
   close(): Promise<void>;
 }
@@ -42,8 +74,37 @@ export function tempDirOf(config: LakewardConfig): string {
   return join(config.home, 'tmp');
 }
 
+/** Where the MASK_HASH key is kept when the configuration does not give one. */
+export function maskHashKeyFileOf(config: LakewardConfig): string {
+  return join(config.home, 'secrets', 'mask-hash.key');
+}
+
+/**
+ * The MASK_HASH key: governance.maskHashKey, else the home's key file, created on first
+ * use (also for homes made before masks existed). Both are used as text, so copying the
+ * file's content into the configuration of another server gives the same hashes.
+ */
+async function maskHashKey(config: LakewardConfig): Promise<Buffer> {
+  if (config.governance.maskHashKey !== undefined) {
+    return Buffer.from(config.governance.maskHashKey, 'utf8');
+  }
+  const file = maskHashKeyFileOf(config);
+  if (!existsSync(file)) {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    // 'wx': when two processes race to create it, the first key wins and both read it.
+    await writeFile(file, `${randomBytes(32).toString('hex')}\n`, {
+      mode: 0o600,
+      flag: 'wx',
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
+  return Buffer.from((await readFile(file, 'utf8')).trim(), 'utf8');
+}
+
 export async function createServices(config: LakewardConfig): Promise<Services> {
   await mkdir(tempDirOf(config), { recursive: true });
+  const maskHashKeyBytes = await maskHashKey(config);
   const store = await openObjectStore(config.warehouse, { cacheDir: cacheDirOf(config) });
   const metastore = await openMetastore(config.metastore);
   try {
@@ -68,18 +129,37 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       maxResultRows: config.query.maxResultRows,
       ...(config.query.threads === undefined ? {} : { threads: config.query.threads }),
     });
-    const query = new QueryService(engine, catalog, config.query);
-    const ingest = new BatchIngest({ catalog, metastore, openSession, config, tempDir });
-    const auth = new TokenAuthenticator(metastore);
+    const authorizer = new PolicyAuthorizer(metastore, {
+      refreshMs: config.governance.policyRefreshMs,
+      maskHashKey: maskHashKeyBytes,
+    });
+    const audit = new HashChainAuditLog(metastore, {
+      authorizer,
+      retentionDays: config.audit.retentionDays,
+    });
+    const auth = createAuthenticator(metastore, config.auth);
+    const directory = new DirectoryService(metastore, { auth, authorizer, audit });
+    const securables = new CatalogSecurables(catalog);
+    const policies = new PolicyAdministration(metastore, { authorizer, audit, securables });
+    const gate = new AccessGate(authorizer, audit);
+    const auditTable = new AuditSystemTable(metastore, { authorizer, tempDir });
+    const query = new QueryService(engine, catalog, config.query, { gate, auditTable });
+    const batch = new BatchIngest({ catalog, metastore, openSession, config, tempDir });
+    const ingest = new GovernedIngest({ ingest: batch, catalog, gate, policies });
     return {
       config,
       store,
       metastore,
       catalog,
+      governed: new GovernedCatalog({ catalog, gate, policies }),
       engine,
       query,
       ingest,
       auth,
+      authorizer,
+      audit,
+      directory,
+      policies,
       async close() {
         engine.close();
         await metastore.close();
@@ -122,19 +202,40 @@ export async function initHome(options: InitHomeOptions): Promise<InitHomeResult
   const services = await createServices(config);
   try {
     await services.catalog.bootstrap();
-    const adminToken = await bootstrapAdmin(services.auth);
-    return adminToken ? { config, created: true, adminToken } : { config, created: false };
+    const admin = await bootstrapAdmin(services.auth);
+    if (admin === undefined) return { config, created: false };
+    await letEveryoneUseTheLayers(services.policies, admin.principal);
+    return { config, created: true, adminToken: admin.token };
   } finally {
     await services.close();
   }
 }
 
-async function bootstrapAdmin(auth: Authenticator): Promise<IssuedToken | undefined> {
+async function bootstrapAdmin(
+  auth: Authenticator,
+): Promise<{ principal: Principal; token: IssuedToken } | undefined> {
   try {
-    return (await auth.bootstrapAdmin()).token;
+    return await auth.bootstrapAdmin();
   } catch (err) {
     if (err instanceof AlreadyExists) return undefined;
     throw err;
+  }
+}
+
+/**
+ * USAGE on bronze, silver and gold for everyone. Reaching a table needs USAGE on each
+ * of its namespaces, so without this every grant on a table or a deeper namespace
+ * would also need a USAGE grant on its layer. USAGE alone lets nobody see or read
+ * anything (deny by default still holds): it only lets the grants below take effect.
+ */
+async function letEveryoneUseTheLayers(policies: PolicyAdmin, admin: Principal): Promise<void> {
+  const caller = { principal: admin, context: { channel: 'internal' as const } };
+  for (const layer of LAYERS) {
+    await policies.grant(caller, {
+      privileges: ['USAGE'],
+      securable: { kind: 'namespace', path: [layer] },
+      grantee: { kind: 'group', name: ALL_USERS_GROUP },
+    });
   }
 }
 

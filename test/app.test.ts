@@ -42,6 +42,52 @@ describe('initHome and createServices', () => {
     }
   });
 
+  it('keeps a private MASK_HASH key in the home, made again for homes from before masks', async () => {
+    const { config } = await initHome({ home, env: {} });
+    const keyFile = path.join(home, 'secrets', 'mask-hash.key');
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(keyFile)).mode & 0o777).toBe(0o700);
+    const key = fs.readFileSync(keyFile, 'utf8');
+    expect(key.trim()).toMatch(/^[0-9a-f]{64}$/);
+    const reopened = await createServices(config);
+    await reopened.close();
+    expect(fs.readFileSync(keyFile, 'utf8')).toBe(key);
+    fs.rmSync(path.dirname(keyFile), { recursive: true });
+    const older = await createServices(config);
+    await older.close();
+    expect(fs.readFileSync(keyFile, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
+    expect(fs.readFileSync(keyFile, 'utf8')).not.toBe(key);
+  });
+
+  it('lets everyone use the layers, which alone shows nobody anything', async () => {
+    const { config } = await initHome({ home, env: {} });
+    const services = await createServices(config);
+    try {
+      const admin = {
+        principal: await services.auth.localAdmin(),
+        context: { channel: 'cli' as const },
+      };
+      const usage = await services.policies.listGrants(admin, {
+        grantee: { kind: 'group', name: 'all_users' },
+      });
+      expect(usage.map((g) => [g.privilege, g.securable.path.join('.')]).sort()).toEqual([
+        ['USAGE', 'bronze'],
+        ['USAGE', 'gold'],
+        ['USAGE', 'silver'],
+      ]);
+      await services.governed.createNamespace(admin, ['bronze', 'retail']);
+      const user = await services.directory.createPrincipal(admin, { name: 'eve', kind: 'user' });
+      const token = await services.auth.issueToken(user.id, 'test');
+      const eve = {
+        principal: await services.auth.authenticate(token.token),
+        context: { channel: 'api' as const },
+      };
+      expect(await services.governed.listNamespaces(eve, ['bronze'])).toEqual([]);
+    } finally {
+      await services.close();
+    }
+  });
+
   it('is safe to run again: keeps the config, issues no new token', async () => {
     await initHome({ home, env: {} });
     const configFile = path.join(home, 'lakeward.yaml');
@@ -67,13 +113,20 @@ describe('initHome and createServices', () => {
     try {
       const table = parseTableName('bronze.retail.invoices');
       const file = path.resolve('../shared/data/retail/by-day/2010-12-01.csv');
-      const summary = await services.ingest.ingest({ paths: [file], table, sourceSystem: 'pos' });
+      const admin = {
+        principal: await services.auth.localAdmin(),
+        context: { channel: 'cli' as const },
+      };
+      const summary = await services.ingest.ingest(admin, {
+        paths: [file],
+        table,
+        sourceSystem: 'pos',
+      });
       expect(summary.createdTable).toBe(true);
       const described = await services.catalog.describeTable(table);
       expect(described.properties).toMatchObject({ source_system: 'pos', ingest_type: 'batch' });
       expect(described.recordCount).toBe(summary.rowsWritten);
 
-      const admin = await services.auth.localAdmin();
       const result = await services.query.execute(
         admin,
         'SELECT count(*) AS n FROM bronze.retail.invoices',

@@ -7,7 +7,6 @@ import {
 import type { IcebergTable, SchemaChange, TableContext } from '../iceberg/index.js';
 import type { Metastore, TableRecord } from '../metastore/index.js';
 import type { ObjectStore } from '../storage/index.js';
-import type { TableResolver } from '../engine/index.js';
 import { namespaceNotFound, tableExists, tableNotFound } from './catalog-errors.js';
 import type {
   CatalogService,
@@ -67,7 +66,7 @@ export class Catalog implements CatalogService {
 
   createNamespace(
     path: string[],
-    input?: { description?: string; properties?: Record<string, string> },
+    input?: Parameters<CatalogService['createNamespace']>[1],
   ): Promise<NamespaceDescription> {
     return this.#namespaces.create(path, input);
   }
@@ -117,6 +116,7 @@ export class Catalog implements CatalogService {
       metadataLocation: null,
       location: await this.#freeLocation(ident),
       description: input.description ?? null,
+      owner: input.owner ?? null,
       properties: { ...input.properties },
     });
     try {
@@ -215,7 +215,7 @@ export class Catalog implements CatalogService {
     return deleteRows(table, where, this.#rowChanges);
   }
 
-  resolver(): TableResolver {
+  resolver(): CatalogResolver {
     return new CatalogResolver((ident) => this.open(ident), this.#store);
   }
 

@@ -64,6 +64,8 @@ export interface CreateTableInput {
   sortOrder?: Omit<SortOrder, 'order-id'>;
   description?: string;
   properties?: Record<string, string>;
+  /** Shown as the table's owner; governance records who really owns it. */
+  owner?: string;
 }
 
 export type { SchemaChange };
@@ -82,9 +84,10 @@ export interface CatalogService {
   /** Creates the bronze, silver and gold namespaces and their warehouse folders; idempotent. */
   bootstrap(): Promise<void>;
 
+  /** owner is shown as the namespace's (and any created ancestor's) owner. */
   createNamespace(
     path: string[],
-    input?: { description?: string; properties?: Record<string, string> },
+    input?: { description?: string; properties?: Record<string, string>; owner?: string },
   ): Promise<NamespaceDescription>;
   listNamespaces(parent?: string[]): Promise<NamespaceDescription[]>;
   describeNamespace(path: string[]): Promise<NamespaceDescription>;

@@ -16,3 +16,20 @@ export { CatalogResolver, identOfReference } from './table-resolver.js';
 export { MIRRORED_PROPERTIES } from './create-request.js';
 export { QueryService } from './query-service.js';
 export type { QueryDefaults } from './query-service.js';
+export type { QueryGovernance } from './query-service.js';
+// --- governance of the catalog use cases ---
+export { AccessGate } from './access-gate.js';
+export type { AccessCheck, AuditFacts, UseCase } from './access-gate.js';
+export { GovernedCatalog } from './governed-catalog.js';
+export type { GovernedCatalogDeps } from './governed-catalog.js';
+export { GovernedResolver } from './governed-resolver.js';
+export type { AuditTable, TableRead } from './governed-resolver.js';
+export {
+  CATALOG,
+  CatalogSecurables,
+  missingNamespaces,
+  namespaceSecurable,
+  parentOf,
+  resourceText,
+  tableSecurable,
+} from './catalog-securables.js';

@@ -48,26 +48,30 @@ export class Namespaces {
   /** Missing ancestors are created too, so `bronze.a.b` can be made in one step (as mkdir -p). */
   async create(
     path: string[],
-    input: { description?: string; properties?: Record<string, string> } = {},
+    input: NonNullable<Parameters<CatalogService['createNamespace']>[1]> = {},
   ): Promise<NamespaceDescription> {
     checkNamespace(path);
     if (await this.exists(path)) throw namespaceExists(path);
-    for (let depth = 1; depth < path.length; depth++) await this.ensure(path.slice(0, depth));
+    for (let depth = 1; depth < path.length; depth++) {
+      await this.ensure(path.slice(0, depth), input.owner);
+    }
     const record = await this.metastore.namespaces.create({
       path,
       properties: { ...(path.length === 1 ? { layer: path[0]! } : {}), ...input.properties },
       description: input.description ?? null,
+      owner: input.owner ?? null,
     });
     return namespaceDescription(record);
   }
 
   /** Creates the namespace unless it exists; a concurrent creator winning is fine. */
-  async ensure(path: string[]): Promise<void> {
+  async ensure(path: string[], owner?: string): Promise<void> {
     if (await this.exists(path)) return;
     try {
       await this.metastore.namespaces.create({
         path,
         properties: path.length === 1 ? { layer: path[0]! } : {},
+        owner: owner ?? null,
       });
     } catch (err) {
       if (!(err instanceof AlreadyExists)) throw err;

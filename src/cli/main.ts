@@ -1,17 +1,26 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { debugEnabled } from '../config/index.js';
+import { registerAccess } from './commands/access.js';
+import { registerAudit } from './commands/audit.js';
+import { registerFilters } from './commands/filters.js';
+import { registerGrant } from './commands/grant.js';
+import { registerGroups } from './commands/groups.js';
 import { registerInit } from './commands/init.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerMasks } from './commands/masks.js';
 import { registerNamespace } from './commands/namespace.js';
+import { registerPrincipals } from './commands/principals.js';
 import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
 import { registerTable } from './commands/table.js';
+import { registerTags } from './commands/tags.js';
 import { registerToken } from './commands/token.js';
 import { registerWhoami } from './commands/whoami.js';
 import { USAGE_EXIT_CODE } from './exit-codes.js';
 import type { Output } from './output.js';
 import { reportError } from './report-error.js';
+import { setCommandPath } from './session.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -26,7 +35,9 @@ function buildProgram(out: Output): Command {
     .configureOutput({
       writeOut: (text) => out.stdout.write(text),
       writeErr: (text) => out.stderr.write(text),
-    });
+    })
+    // The audit event of a command names it by its path, e.g. `cli table drop`.
+    .hook('preAction', (_program, action) => setCommandPath(commandPath(action)));
   for (const register of [
     registerInit,
     registerServe,
@@ -34,12 +45,27 @@ function buildProgram(out: Output): Command {
     registerQuery,
     registerNamespace,
     registerTable,
-    registerToken,
     registerWhoami,
+    registerPrincipals,
+    registerGroups,
+    registerToken,
+    registerGrant,
+    registerTags,
+    registerFilters,
+    registerMasks,
+    registerAudit,
+    registerAccess,
   ]) {
     register(program, out);
   }
   return program;
+}
+
+/** `table drop` for `lakeward table drop …`: the names from the program down, aliases resolved. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /**

@@ -8,5 +8,6 @@ export {
   CONFIG_FILE,
   DEFAULT_HOME,
   debugEnabled,
+  tokenFromEnv,
 } from './load.js';
 export type { LoadOptions } from './load.js';

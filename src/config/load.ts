@@ -28,11 +28,24 @@ const ENV_KEYS: Record<string, readonly string[]> = {
   LAKEWARD_QUERY_MEMORY_LIMIT: ['query', 'memoryLimit'],
   LAKEWARD_QUERY_THREADS: ['query', 'threads'],
   LAKEWARD_LOG_LEVEL: ['logLevel'],
+  LAKEWARD_GOVERNANCE_MASK_HASH_KEY: ['governance', 'maskHashKey'],
+  LAKEWARD_AUDIT_RETENTION_DAYS: ['audit', 'retentionDays'],
 };
 
 /** LAKEWARD_DEBUG=1 asks for stack traces with errors. */
 export function debugEnabled(env: Record<string, string | undefined> = process.env): boolean {
   return env.LAKEWARD_DEBUG === '1';
+}
+
+/**
+ * LAKEWARD_TOKEN makes the CLI act as that token's principal (checked like an API
+ * call) instead of as the home's local admin.
+ */
+export function tokenFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
+  const token = env.LAKEWARD_TOKEN?.trim();
+  return token === undefined || token === '' ? undefined : token;
 }
 
 export function resolveHome(options: LoadOptions = {}): string {

@@ -64,6 +64,53 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    governance: z
+      .object({
+        /**
+         * Key of MASK_HASH (HMAC-SHA-256), so hashed values join across tables but cannot
+         * be reversed by hashing guesses; lakeward init writes a random one to
+         * <home>/secrets/mask-hash.key when this is not set. Servers sharing a metastore
+         * must share the key.
+         */
+        maskHashKey: z.string().min(16).optional(),
+        /** How often a server looks for policy changes made by another process (ms). */
+        policyRefreshMs: z.number().int().min(0).default(1000),
+      })
+      .strict()
+      .prefault({}),
+    audit: z
+      .object({
+        /** Events older than this are removed (the chain stays verifiable from an anchor). */
+        retentionDays: z.number().int().positive().default(400),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({
+        /** Single sign-on: JWTs from this OpenID Connect issuer are accepted as bearer tokens. */
+        oidc: z
+          .object({
+            issuer: z.string().min(1),
+            /** The `aud` the tokens must carry. */
+            audience: z.string().min(1),
+            /** JWKS: an https/http URL or a local file path (exactly one of the two). */
+            jwksUrl: z.string().url().optional(),
+            jwksFile: z.string().min(1).optional(),
+            /** Claim holding the Lakeward principal name. */
+            usernameClaim: z.string().min(1).default('preferred_username'),
+            /** Claim holding group names (an array of strings); each names a Lakeward group. */
+            groupsClaim: z.string().min(1).default('groups'),
+            /** Create a user principal on first sign-in; otherwise unknown users are refused. */
+            autoCreateUsers: z.boolean().default(true),
+          })
+          .strict()
+          .refine((o) => (o.jwksUrl === undefined) !== (o.jwksFile === undefined), {
+            message: 'set exactly one of auth.oidc.jwksUrl and auth.oidc.jwksFile',
+          })
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -20,6 +20,8 @@ export async function pushdownFilter(
   table: VisibleTable,
 ): Promise<Expression | undefined> {
   if (root.type !== 'SELECT_NODE' || root.from_table !== tableNode) return undefined;
+  // `FROM t AS x(a, b)` renames columns: the WHERE's names are no longer the schema's.
+  if ((tableNode.column_name_alias as unknown[] | undefined)?.length) return undefined;
   if (!isNode(root.where_clause)) return undefined;
   const concealed = concealedColumns(table);
   const conjuncts = topLevelConjuncts(root.where_clause).filter((c) => !mentionsAny(c, concealed));

@@ -17,3 +17,10 @@ export { writeDataFiles } from './table-writer.js';
 export type { WriteFilesOptions, WrittenFiles } from './table-writer.js';
 export { appendQuery, overwriteQuery, deleteWhere } from './table-writes.js';
 export type { TableWriteOptions, OverwriteOptions, QueryWriteResult } from './table-writes.js';
+// --- governance support (data filters, column masks, audit, limits) ---
+export type { PredicateOptions } from './predicate.js';
+export { bindCallerFunctions } from './caller-functions.js';
+export type { Caller } from './caller-functions.js';
+export { parseColumnExpression } from './column-expression.js';
+export type { ColumnExpressionOptions } from './column-expression.js';
+export { redactLiterals } from './redact-literals.js';

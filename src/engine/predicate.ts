@@ -1,8 +1,11 @@
 import { InvalidInput } from '../errors/index.js';
 import type { Expression, Schema } from '../iceberg/index.js';
+import { checkExpression } from './expression-policy.js';
+import type { ExpressionRules } from './expression-policy.js';
 import { predicateToExpression } from './predicate-expression.js';
 import { deserializeSql, isNode, serializeSql } from './sql-parser.js';
 import type { SqlNode } from './sql-parser.js';
+import { isComplexityMessage, tooComplex } from './sql-limits.js';
 
 export interface ParsedPredicate {
   /** The predicate as DuckDB prints it back, safe to embed in `WHERE (…)`. */
@@ -11,29 +14,18 @@ export interface ParsedPredicate {
   expression?: Expression;
 }
 
+export interface PredicateOptions {
+  /**
+   * Also allow the caller's attributes, current_user() and is_member('group'), as
+   * data filters do; such a predicate must go through bindCallerFunctions before it runs.
+   */
+  callerFunctions?: boolean;
+}
+
 const PREFIX = 'SELECT * FROM t WHERE ';
 
-/** Scalar functions a row predicate may call: pure ones that read no files and no settings. */
-const allowedFunctions = new Set([
-  ...['~~', '!~~', '~~*', '!~~*', '~~~', '!~~~', '+', '-', '*', '/', '//', '%', '^', '**', '||'],
-  ...['&', '|', '<<', '>>', 'abs', 'ceil', 'ceiling', 'floor', 'round', 'trunc', 'sign', 'mod'],
-  ...['lower', 'upper', 'lcase', 'ucase', 'trim', 'ltrim', 'rtrim', 'length', 'len', 'strlen'],
-  ...['substr', 'substring', 'left', 'right', 'concat', 'starts_with', 'ends_with', 'prefix'],
-  ...['suffix', 'contains', 'strpos', 'instr', 'position', 'replace', 'reverse', 'lpad', 'rpad'],
-  ...['regexp_matches', 'regexp_full_match', 'regexp_replace', 'regexp_extract', 'like_escape'],
-  ...['ilike_escape', 'year', 'month', 'day', 'hour', 'minute', 'second', 'week', 'quarter'],
-  ...['dayofweek', 'dayofyear', 'isodow', 'date_part', 'datepart', 'date_trunc', 'datetrunc'],
-  ...['date_diff', 'datediff', 'date_add', 'strftime', 'strptime', 'make_date', 'make_timestamp'],
-  ...['epoch', 'epoch_ms', 'epoch_us', 'epoch_ns', 'current_date', 'today', 'now'],
-  ...['current_timestamp', 'get_current_timestamp', 'to_days', 'to_hours', 'to_minutes'],
-  ...['to_seconds', 'to_timestamp', 'greatest', 'least', 'coalesce', 'ifnull', 'nullif'],
-  ...['isnan', 'isinf', 'isfinite', 'list_contains', 'array_contains', 'list_has'],
-  ...['cardinality', 'array_length', 'list_extract', 'array_extract', 'element_at'],
-  ...['struct_extract', 'map_extract', 'map_contains', 'md5', 'hash', 'date', 'uuid'],
-]);
-
 /**
- * Checks a user's row condition (delete/overwrite `--where`) with DuckDB's parser:
+ * Checks a row condition (delete/overwrite `--where`, a data filter) with DuckDB's parser:
  * one boolean expression over the given columns, no subqueries, no functions that
  * reach outside the row. `columns` are the allowed column names; pass the table's
  * schema instead to also get an Iceberg Expression for file pruning.
@@ -41,19 +33,37 @@ const allowedFunctions = new Set([
 export async function parsePredicate(
   sql: string,
   columns: string[] | Schema,
+  options: PredicateOptions = {},
 ): Promise<ParsedPredicate> {
   const names = Array.isArray(columns) ? columns : columns.fields.map((f) => f.name);
   const tree = await parseWhere(sql);
   const where = whereOf(tree);
-  checkExpression(where, new Set(names.map((n) => n.toLowerCase())));
+  checkExpression(where, predicateRules(new Set(names.map((n) => n.toLowerCase())), options));
   const normalized = await wholeStatementCheck(tree);
   if (Array.isArray(columns)) return { sql: normalized };
   return { sql: normalized, expression: await predicateToExpression(where, columns) };
 }
 
-async function parseWhere(sql: string): Promise<SqlNode> {
+/** The expression rules for a predicate; `columns` undefined leaves names unchecked. */
+export function predicateRules(
+  columns: ReadonlySet<string> | undefined,
+  options: PredicateOptions,
+): ExpressionRules {
+  return {
+    columns,
+    callerFunctions: options.callerFunctions === true,
+    subject: 'The predicate',
+    invalid,
+  };
+}
+
+/** The tree of `SELECT * FROM t WHERE <sql>`, refused unless `sql` is one condition. */
+export async function parseWhere(sql: string): Promise<SqlNode> {
   if (sql.trim() === '') throw invalid('The predicate is empty.');
   const tree = await serializeSql(`${PREFIX}${sql}`);
+  if (tree.error === true && isComplexityMessage(String(tree.error_message))) {
+    throw tooComplex('The predicate nests operators deeper than the SQL parser allows.');
+  }
   if (tree.error === true) {
     throw invalid(`The predicate is not valid SQL: ${String(tree.error_message)}`);
   }
@@ -67,7 +77,7 @@ async function parseWhere(sql: string): Promise<SqlNode> {
   return tree;
 }
 
-function whereOf(tree: SqlNode): SqlNode {
+export function whereOf(tree: SqlNode): SqlNode {
   return (tree.statements as { node: { where_clause: SqlNode } }[])[0]!.node.where_clause;
 }
 
@@ -75,7 +85,7 @@ function whereOf(tree: SqlNode): SqlNode {
  * Anything after the condition (ORDER BY, LIMIT …) would change the statement;
  * comparing against a statement rebuilt from the condition alone catches all of it.
  */
-async function wholeStatementCheck(tree: SqlNode): Promise<string> {
+export async function wholeStatementCheck(tree: SqlNode): Promise<string> {
   const template = await serializeSql(`${PREFIX}true`);
   (template.statements as { node: SqlNode }[])[0]!.node.where_clause = whereOf(tree);
   const rebuilt = await deserializeSql(template);
@@ -83,57 +93,6 @@ async function wholeStatementCheck(tree: SqlNode): Promise<string> {
     throw invalid('The predicate must be a row condition only (no ORDER BY, LIMIT, UNION …).');
   }
   return rebuilt.slice(PREFIX.length);
-}
-
-function checkExpression(node: SqlNode, columns: Set<string>): void {
-  switch (node.class) {
-    case 'SUBQUERY':
-      throw invalid('The predicate may not contain subqueries.');
-    case 'COLUMN_REF': {
-      const name = String((node.column_names as unknown[])[0]);
-      if (!columns.has(name.toLowerCase())) {
-        throw invalid(`The predicate refers to '${name}', which is not a column of the table.`);
-      }
-      break;
-    }
-    case 'FUNCTION': {
-      const name = String(node.function_name).toLowerCase();
-      if (!allowedFunctions.has(name) || node.schema !== '' || node.catalog !== '') {
-        throw invalid(`The predicate may not call the function '${name}'.`);
-      }
-      break;
-    }
-    case 'CONSTANT':
-    case 'CAST':
-    case 'COMPARISON':
-    case 'CONJUNCTION':
-    case 'OPERATOR':
-    case 'BETWEEN':
-    case 'CASE':
-    case 'COLLATE':
-      break;
-    default:
-      throw invalid(
-        `The predicate may not contain ${String(node.class).toLowerCase()} expressions.`,
-      );
-  }
-  for (const child of childNodes(node)) checkExpression(child, columns);
-}
-
-/** Every expression nested in a node, whatever field holds it. */
-function childNodes(node: SqlNode): SqlNode[] {
-  const found: SqlNode[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (isNode(value)) {
-      if (typeof value.class === 'string') found.push(value);
-      else Object.values(value).forEach(visit);
-    }
-  };
-  // A constant's 'value' is data, never an expression.
-  const fields = node.class === 'CONSTANT' ? [] : Object.values(node);
-  fields.forEach(visit);
-  return found;
 }
 
 function invalid(message: string): InvalidInput {

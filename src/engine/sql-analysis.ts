@@ -2,6 +2,7 @@ import { InvalidInput } from '../errors/index.js';
 import type { TableReference } from './ports.js';
 import { isNode, serializeSql } from './sql-parser.js';
 import type { SqlNode } from './sql-parser.js';
+import { isComplexityMessage, tooComplex } from './sql-limits.js';
 import { sqlPosition } from './sql-position.js';
 import { checkFromItem, checkFunctionCall, statementNotAllowed } from './statement-policy.js';
 import { timeTravelOf } from './time-travel.js';
@@ -117,6 +118,9 @@ function isFromItem(node: SqlNode): boolean {
 
 function parseFailure(sql: string, tree: SqlNode): InvalidInput {
   const message = String(tree.error_message);
+  if (isComplexityMessage(message)) {
+    return tooComplex('The query nests expressions deeper than the SQL parser allows.');
+  }
   if (message.startsWith('Only SELECT statements')) {
     return statementNotAllowed(`${leadingKeyword(sql)} statement`);
   }

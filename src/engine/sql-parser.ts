@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { parse, stringify } from 'lossless-json';
+import { isLosslessNumber, parse, stringify } from 'lossless-json';
+import { checkSqlLimits } from './sql-limits.js';
 
 /**
  * DuckDB's own parser, exposed as JSON trees (json_serialize_sql) and back
@@ -30,8 +31,12 @@ function connection(): Promise<DuckDBConnection> {
   return parserConnection;
 }
 
-/** The parse tree of SQL text; `{error: true, error_message}` when DuckDB rejects it. */
+/**
+ * The parse tree of SQL text; `{error: true, error_message}` when DuckDB rejects it.
+ * Text past the size and nesting limits is refused before the parser sees it.
+ */
 export async function serializeSql(sql: string): Promise<SqlNode> {
+  checkSqlLimits(sql);
   const reader = await (
     await connection()
   ).runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
@@ -83,4 +88,20 @@ export async function evaluateToText(sql: string): Promise<string | null> {
 
 export function isNode(value: unknown): value is SqlNode {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Replaces, in place, every node of the tree that `replace` answers for (its
+ * children are not visited). Lossless numbers are values, not nodes.
+ */
+export function replaceNodes(tree: SqlNode, replace: (node: SqlNode) => SqlNode | undefined): void {
+  const visit = (holder: SqlNode | unknown[], key: string | number, value: unknown): void => {
+    if (Array.isArray(value)) value.forEach((item, i) => visit(value, i, item));
+    else if (isNode(value) && !isLosslessNumber(value)) {
+      const replaced = replace(value);
+      if (replaced !== undefined) (holder as Record<string | number, unknown>)[key] = replaced;
+      else for (const [k, child] of Object.entries(value)) visit(value, k, child);
+    }
+  };
+  for (const [key, child] of Object.entries(tree)) visit(tree, key, child);
 }

@@ -46,6 +46,16 @@ const deniedFunctions = new Set([
   'txid_current',
   'current_transaction_id',
   'current_query_id',
+  // DuckDB's built-in macros that read its catalog: pg_get_viewdef would print the
+  // generated views (data file paths, mask expressions and their keys, row filters).
+  'pg_get_viewdef',
+  'pg_get_constraintdef',
+  'format_type',
+  'get_block_size',
+  // The rewritten query, with the generated view names.
+  'current_query',
+  // What the optimizer knows of a column, which may come from rows a filter hides.
+  'stats',
 ]);
 const deniedPrefixes = ['read_', 'duckdb_', 'pragma_', 'parquet_'];
 

@@ -37,6 +37,7 @@ export function rejectsIdent(ident: TableIdent): TableIdent {
 export async function ensureNamespace(
   catalog: CatalogService,
   path: readonly string[],
+  owner?: string,
 ): Promise<void> {
   for (let depth = 1; depth <= path.length; depth++) {
     const level = path.slice(0, depth);
@@ -44,9 +45,11 @@ export async function ensureNamespace(
       await catalog.describeNamespace(level);
     } catch (err) {
       if (!(err instanceof NotFound)) throw err;
-      await catalog.createNamespace(level).catch((e: unknown) => {
-        if (!(e instanceof AlreadyExists)) throw e;
-      });
+      await catalog
+        .createNamespace(level, owner === undefined ? {} : { owner })
+        .catch((e: unknown) => {
+          if (!(e instanceof AlreadyExists)) throw e;
+        });
     }
   }
 }
@@ -65,11 +68,13 @@ export async function createBronzeTable(
   ident: TableIdent,
   columns: PlannedColumn[],
   properties: Record<string, string>,
+  owner?: string,
 ): Promise<IcebergTable> {
-  await ensureNamespace(catalog, ident.namespace);
+  await ensureNamespace(catalog, ident.namespace, owner);
   await catalog.createTable(ident, {
     columns: [...columns, ...BRONZE_COLUMNS].map((c) => ({ name: c.name, type: c.type })),
     properties,
+    ...(owner === undefined ? {} : { owner }),
   });
   return catalog.loadTable(ident);
 }
@@ -100,6 +105,7 @@ export async function openRejectsTable(
   catalog: CatalogService,
   ident: TableIdent,
   sourceSystem: string,
+  owner?: string,
 ): Promise<IcebergTable> {
   const rejects = rejectsIdent(ident);
   const existing = await openTable(catalog, rejects);
@@ -108,6 +114,7 @@ export async function openRejectsTable(
     columns: REJECT_COLUMNS,
     description: `Rows of ${[...ident.namespace, ident.name].join('.')} that could not be parsed.`,
     properties: { source_system: sourceSystem, ingest_type: 'batch-rejects' },
+    ...(owner === undefined ? {} : { owner }),
   });
   return catalog.loadTable(rejects);
 }

@@ -19,6 +19,8 @@ export interface IngestRequest {
   /** Load files even when the same content was loaded into this table before. */
   force?: boolean;
   csv?: { delimiter?: string; header?: boolean; quote?: string };
+  /** Shown as the owner of the tables and namespaces the load creates (the governed ingest sets it). */
+  owner?: string;
   onProgress?: (event: IngestProgress) => void;
   signal?: AbortSignal;
 }

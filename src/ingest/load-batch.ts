@@ -93,7 +93,7 @@ async function prepareTable(
   const { catalog } = job.deps;
   const properties = bronzeProperties(job);
   if (job.table === undefined) {
-    return createBronzeTable(catalog, job.request.table, columns, properties);
+    return createBronzeTable(catalog, job.request.table, columns, properties, job.request.owner);
   }
   const table = await evolveBronzeTable(catalog, job.request.table, [
     ...changes,

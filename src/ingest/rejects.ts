@@ -14,6 +14,7 @@ export async function writeRejects(job: BatchJob, sink: RejectsSink): Promise<vo
     job.deps.catalog,
     job.request.table,
     job.facts.sourceSystem,
+    job.request.owner,
   );
   await appendQuery(job.session, rejects, rejectedRowsSql(sink, job.facts), {
     tempDir: job.scratch,

@@ -71,12 +71,134 @@ export interface TokensTable {
   last_used_at: NullableTimestamp;
 }
 
+/** Paths of securables are JSON text of the array of names (see securable-codec.ts). */
+export interface GroupsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: Timestamp;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  member_kind: string;
+  member_name: string;
+}
+
+export interface GrantsTable {
+  id: string;
+  securable_kind: string;
+  securable_path: string;
+  privilege: string;
+  grantee_kind: string;
+  grantee_name: string;
+  /** 0 or 1 on both databases. */
+  with_grant_option: number;
+  granted_by: string;
+  created_at: Timestamp;
+}
+
+export interface TagKeysTable {
+  key: string;
+  /** JSON array of strings. */
+  allowed_values: string;
+  description: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface TagAssignmentsTable {
+  securable_kind: string;
+  securable_path: string;
+  key: string;
+  value: string;
+  assigned_by: string;
+  assigned_at: Timestamp;
+}
+
+export interface TagPoliciesTable {
+  id: string;
+  expression: string;
+  /** JSON array of privilege names. */
+  privileges: string;
+  grantee_kind: string;
+  grantee_name: string;
+  with_grant_option: number;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface DataFiltersTable {
+  id: string;
+  name: string;
+  table_path: string;
+  row_predicate: string | null;
+  column_mode: string;
+  /** JSON array of column names. */
+  columns: string;
+  /** JSON array of {kind, name}. */
+  grantees: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface ColumnMasksTable {
+  id: string;
+  table_path: string;
+  column_name: string;
+  function: string;
+  expression: string | null;
+  /** JSON array of {kind, name}. */
+  exempt: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  seq: Count;
+  event_id: string;
+  at: Timestamp;
+  principal: string | null;
+  action: string;
+  resource: string | null;
+  decision: string;
+  event: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A single row (id 1): the head of the hash chain and the anchor left by retention. */
+export interface AuditChainTable {
+  id: number;
+  last_seq: Count;
+  last_hash: string;
+  anchor_seq: Count;
+  anchor_hash: string;
+}
+
+/** A single row (id 1). */
+export interface PolicyVersionTable {
+  id: number;
+  version: Count;
+}
+
 export interface Database {
   namespaces: NamespacesTable;
   tables: TablesTable;
   ingested_files: IngestedFilesTable;
   principals: PrincipalsTable;
   tokens: TokensTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  grants: GrantsTable;
+  tag_keys: TagKeysTable;
+  tag_assignments: TagAssignmentsTable;
+  tag_policies: TagPoliciesTable;
+  data_filters: DataFiltersTable;
+  column_masks: ColumnMasksTable;
+  audit_events: AuditEventsTable;
+  audit_chain: AuditChainTable;
+  policy_version: PolicyVersionTable;
 }
 
 export type MetastoreDialect = 'sqlite' | 'postgres';

@@ -2,11 +2,18 @@ import type { Kysely } from 'kysely';
 import type { Database, MetastoreDialect } from './database.js';
 import type { Executor } from './executor.js';
 import { topLevelExecutor, transactionExecutor } from './executor.js';
+import { auditRepository } from './audit-repository.js';
+import { dataPolicyRepository } from './data-policy-repository.js';
+import { grantRepository } from './grant-repository.js';
+import { groupRepository } from './group-repository.js';
 import { ingestedFileRepository } from './ingested-file-repository.js';
 import { namespaceRepository } from './namespace-repository.js';
+import { policyVersionRepository } from './policy-version-repository.js';
 import { principalRepository } from './principal-repository.js';
 import type { Metastore } from './repositories.js';
+import { securablePathRepository } from './securable-path-repository.js';
 import { tableRepository } from './table-repository.js';
+import { tagRepository } from './tag-repository.js';
 import { tokenRepository } from './token-repository.js';
 
 type Repositories = Omit<Metastore, 'transaction' | 'close'>;
@@ -19,6 +26,13 @@ function repositories(executor: Executor): Repositories {
     ingestedFiles: ingestedFileRepository(executor),
     principals: principalRepository(executor),
     tokens: tokenRepository(executor),
+    groups: groupRepository(executor),
+    grants: grantRepository(executor),
+    tags: tagRepository(executor),
+    dataPolicies: dataPolicyRepository(executor),
+    securablePaths: securablePathRepository(executor),
+    audit: auditRepository(executor),
+    policyVersion: policyVersionRepository(executor),
   };
 }
 

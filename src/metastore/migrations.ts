@@ -2,12 +2,14 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { Migrator, sql } from 'kysely';
 import { Unavailable } from '../errors/index.js';
 import type { MetastoreDialect } from './database.js';
+import type { ColumnTypes } from './governance-migration.js';
+import { governance } from './governance-migration.js';
 
 const migrationTable = 'lakeward_migration';
 const migrationLockTable = 'lakeward_migration_lock';
 
 /** Column types that differ between the two databases; everything else is portable. */
-function types(dialect: MetastoreDialect) {
+function types(dialect: MetastoreDialect): ColumnTypes {
   return {
     time: dialect === 'postgres' ? sql`timestamptz` : sql`text`,
     count: dialect === 'postgres' ? sql`bigint` : sql`integer`,
@@ -98,7 +100,7 @@ function core(dialect: MetastoreDialect): Migration {
 
 /** Forward-only: a migration, once released, is never changed or removed. */
 function migrations(dialect: MetastoreDialect): Record<string, Migration> {
-  return { '0001_core': core(dialect) };
+  return { '0001_core': core(dialect), '0002_governance': governance(types(dialect)) };
 }
 
 /** A brand-new database has no migration table yet. */

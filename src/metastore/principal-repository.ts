@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { AlreadyExists } from '../errors/index.js';
+import { AlreadyExists, NotFound } from '../errors/index.js';
 import { checkName, nowIso, toDate } from './codec.js';
 import { translateConstraints } from './constraint-errors.js';
 import type { PrincipalsTable } from './database.js';
@@ -63,6 +63,16 @@ export function principalRepository(executor: Executor): PrincipalRepository {
     async list() {
       const rows = await db.selectFrom('principals').selectAll().execute();
       return rows.map(toRecord).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+
+    async delete(id) {
+      // Tokens go by cascade; memberships and grants are the governance service's to remove.
+      const result = await db.deleteFrom('principals').where('id', '=', id).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) {
+        throw new NotFound('PRINCIPAL_NOT_FOUND', `No principal has the id ${id}.`, {
+          hint: 'List principals to see which exist.',
+        });
+      }
     },
   };
 }

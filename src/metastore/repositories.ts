@@ -1,3 +1,13 @@
+import type {
+  AuditRepository,
+  DataPolicyRepository,
+  GrantRepository,
+  GroupRepository,
+  PolicyVersionRepository,
+  SecurablePathRepository,
+  TagRepository,
+} from './governance-repositories.js';
+
 /**
  * The metastore's repository contracts. Implemented once with Kysely and run on
  * SQLite (embedded) and PostgreSQL; the contract suite in test/metastore runs
@@ -132,6 +142,8 @@ export interface PrincipalRepository {
   get(id: string): Promise<PrincipalRecord | undefined>;
   getByName(name: string): Promise<PrincipalRecord | undefined>;
   list(): Promise<PrincipalRecord[]>;
+  /** Deletes the principal and (cascade) its tokens. */
+  delete(id: string): Promise<void>;
 }
 
 export interface TokenRepository {
@@ -150,6 +162,13 @@ export interface Metastore {
   readonly ingestedFiles: IngestedFileRepository;
   readonly principals: PrincipalRepository;
   readonly tokens: TokenRepository;
+  readonly groups: GroupRepository;
+  readonly grants: GrantRepository;
+  readonly tags: TagRepository;
+  readonly dataPolicies: DataPolicyRepository;
+  readonly securablePaths: SecurablePathRepository;
+  readonly audit: AuditRepository;
+  readonly policyVersion: PolicyVersionRepository;
   /** Runs fn in one database transaction; the repositories passed in are bound to it. */
   transaction<T>(fn: (tx: Omit<Metastore, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

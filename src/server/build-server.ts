@@ -5,13 +5,23 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Services } from '../app.js';
 import { Unavailable } from '../errors/index.js';
+import type { AuditEventInput, AuditLog, Principal } from '../governance/index.js';
 import { DOCS_PREFIX, installAuthentication } from './authentication.js';
+import { callerOf } from './caller.js';
 import { installErrorMapping } from './error-mapper.js';
+import { accessRoutes } from './routes/access.js';
+import { auditRoutes } from './routes/audit.js';
+import { columnMaskRoutes } from './routes/column-masks.js';
+import { dataFilterRoutes } from './routes/data-filters.js';
+import { grantRoutes } from './routes/grants.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { namespaceRoutes } from './routes/namespaces.js';
+import { principalRoutes } from './routes/principals.js';
 import { queryRoutes } from './routes/query.js';
 import { tableRoutes } from './routes/tables.js';
+import { tagRoutes } from './routes/tags.js';
+import { tokenRoutes } from './routes/tokens.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -39,7 +49,8 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       info: {
         title: 'Lakeward API',
         version,
-        description: 'Namespaces, tables, ingest and SQL over the Lakeward lakehouse.',
+        description:
+          'Namespaces, tables, ingest and SQL over the Lakeward lakehouse, and its governance: principals, grants, tags, data filters, column masks and the audit log.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -50,12 +61,21 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   installAuthentication(app, services.auth);
+  installApiAudit(app, services.audit);
   healthRoutes(app, services.metastore);
   await app.register(
     async (api) => {
-      namespaceRoutes(api, services.catalog);
-      tableRoutes(api, services.catalog);
+      namespaceRoutes(api, services.governed);
+      tableRoutes(api, services.governed);
       queryRoutes(api, services.query);
+      principalRoutes(api, services.directory);
+      tokenRoutes(api, services.directory);
+      grantRoutes(api, services.policies);
+      tagRoutes(api, services.policies);
+      dataFilterRoutes(api, services.policies);
+      columnMaskRoutes(api, services.policies);
+      auditRoutes(api, services.audit, services.authorizer);
+      accessRoutes(api, services);
       await api.register(ingestRoutes, {
         ingest: services.ingest,
         home: config.home,
@@ -65,6 +85,48 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     { prefix: '/api/v1' },
   );
   return app;
+}
+
+/** An API call's decision as the audit log records it: refusals are denials, other failures errors. */
+function decisionOf(status: number): AuditEventInput['decision'] {
+  if (status < 400) return 'allow';
+  return status === 401 || status === 403 ? 'deny' : 'error';
+}
+
+/**
+ * One audit event per API call, after the answer is sent: `http METHOD /route/:pattern`
+ * with its status and duration. Unauthenticated calls are recorded too, without a caller.
+ * Probes and the API description are not calls worth a record. Recording never fails
+ * the call: the answer has already gone out, so a failure is logged.
+ */
+function installApiAudit(app: FastifyInstance, audit: AuditLog): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    if (path === '/healthz' || path.startsWith(DOCS_PREFIX)) return;
+    const status = reply.statusCode;
+    const authenticated = (request.principal as Principal | null) !== null;
+    const userAgent = request.headers['user-agent'];
+    try {
+      await audit.record({
+        ...(authenticated
+          ? { caller: callerOf(request) }
+          : {
+              context: {
+                channel: 'api',
+                requestId: request.id,
+                sourceAddress: request.ip,
+                ...(userAgent === undefined ? {} : { userAgent }),
+              },
+            }),
+        action: `http ${request.method} ${request.routeOptions.url ?? path}`,
+        decision: decisionOf(status),
+        status,
+        durationMs: reply.elapsedTime,
+      });
+    } catch (err) {
+      request.log.error({ err }, 'could not record the API call in the audit log');
+    }
+  });
 }
 
 /** Builds the API and listens on config.server.host:port. */

@@ -184,3 +184,266 @@ export const queryResultSchema = {
     elapsedMs: { type: 'number' },
   },
 } as const;
+
+// --- governance ---
+
+const stringList = { type: 'array', items: { type: 'string' } } as const;
+
+export const SECURABLE_KINDS = ['catalog', 'namespace', 'table', 'volume', 'column'] as const;
+/** Grantees as users say them: a user or service account is a principal. */
+export const GRANTEE_KINDS = ['user', 'service', 'principal', 'group'] as const;
+
+/** A securable in a request: its kind and dotted name (empty for the catalog). */
+export const securableRefSchema = {
+  type: 'object',
+  required: ['kind', 'name'],
+  additionalProperties: false,
+  properties: {
+    kind: { type: 'string', enum: SECURABLE_KINDS },
+    name: { type: 'string', examples: ['gold.revenue.monthly'] },
+  },
+} as const;
+
+export const granteeRefSchema = {
+  type: 'object',
+  required: ['kind', 'name'],
+  additionalProperties: false,
+  properties: {
+    kind: { type: 'string', enum: GRANTEE_KINDS },
+    name: { type: 'string', minLength: 1, examples: ['marketing_team'] },
+  },
+} as const;
+
+/** A securable in an answer: its kind and levels. */
+export const securableSchema = {
+  type: 'object',
+  properties: { kind: { type: 'string' }, path: stringList },
+} as const;
+
+export const granteeSchema = {
+  type: 'object',
+  properties: { kind: { type: 'string', enum: ['principal', 'group'] }, name: { type: 'string' } },
+} as const;
+
+export const principalSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    kind: { type: 'string', enum: ['user', 'service'] },
+    isAdmin: { type: 'boolean' },
+    groups: { ...stringList, description: 'Groups it is a direct member of' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const groupSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    description: nullableString,
+    members: { type: 'array', items: granteeSchema },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const tokenInfoSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    createdAt: { type: 'string' },
+    expiresAt: nullableString,
+    revokedAt: nullableString,
+    lastUsedAt: nullableString,
+  },
+} as const;
+
+export const grantSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    securable: securableSchema,
+    privilege: { type: 'string' },
+    grantee: granteeSchema,
+    withGrantOption: { type: 'boolean' },
+    grantedBy: { type: 'string' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const tagKeySchema = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    allowedValues: stringList,
+    description: nullableString,
+    createdBy: { type: 'string' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const tagSchema = {
+  type: 'object',
+  properties: {
+    securable: securableSchema,
+    key: { type: 'string' },
+    value: { type: 'string' },
+    inheritedFrom: { anyOf: [securableSchema, { type: 'null' }] },
+  },
+} as const;
+
+export const tagPolicySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    expression: { type: 'string' },
+    privileges: stringList,
+    grantee: granteeSchema,
+    withGrantOption: { type: 'boolean' },
+    createdBy: { type: 'string' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const dataFilterSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    table: stringList,
+    rowPredicate: nullableString,
+    columnMode: { type: 'string', enum: ['all', 'include', 'exclude'] },
+    columns: stringList,
+    grantees: { type: 'array', items: granteeSchema },
+    createdBy: { type: 'string' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const columnMaskSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    table: stringList,
+    column: { type: 'string' },
+    function: { type: 'string' },
+    expression: nullableString,
+    exempt: { type: 'array', items: granteeSchema },
+    createdBy: { type: 'string' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+const nullableInteger = { type: ['integer', 'null'] } as const;
+
+export const auditEventSchema = {
+  type: 'object',
+  properties: {
+    seq: { type: 'integer' },
+    eventId: { type: 'string' },
+    time: { type: 'string' },
+    principal: {
+      anyOf: [
+        {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            name: { type: 'string' },
+            kind: { type: 'string' },
+          },
+        },
+        { type: 'null' },
+      ],
+    },
+    groups: stringList,
+    authMethod: nullableString,
+    channel: nullableString,
+    sourceAddress: nullableString,
+    userAgent: nullableString,
+    requestId: nullableString,
+    action: { type: 'string' },
+    resource: nullableString,
+    columns: stringList,
+    decision: { type: 'string', enum: ['allow', 'deny', 'error'] },
+    reason: nullableString,
+    policies: {
+      type: 'object',
+      properties: { grants: stringList, filters: stringList, masks: stringList },
+    },
+    queryText: nullableString,
+    querySha256: nullableString,
+    rowsReturned: nullableInteger,
+    bytesScanned: nullableInteger,
+    durationMs: { type: ['number', 'null'] },
+    snapshots: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { table: { type: 'string' }, snapshotId: nullableString },
+      },
+    },
+    status: nullableInteger,
+    prevHash: { type: 'string' },
+    hash: { type: 'string' },
+  },
+} as const;
+
+export const auditVerificationSchema = {
+  type: 'object',
+  properties: {
+    ok: { type: 'boolean' },
+    checked: { type: 'integer' },
+    firstSeq: nullableInteger,
+    lastSeq: nullableInteger,
+    firstBroken: {
+      type: 'object',
+      properties: { seq: { type: 'integer' }, reason: { type: 'string' } },
+    },
+  },
+} as const;
+
+const sourceSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    id: { type: 'string' },
+    description: { type: 'string' },
+  },
+} as const;
+
+export const accessExplanationSchema = {
+  type: 'object',
+  properties: {
+    principal: { type: 'string' },
+    groups: stringList,
+    securable: securableSchema,
+    privileges: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          privilege: { type: 'string' },
+          allowed: { type: 'boolean' },
+          reason: { type: 'string' },
+          sources: { type: 'array', items: sourceSchema },
+        },
+      },
+    },
+    read: {
+      type: 'object',
+      properties: {
+        allowed: { type: 'boolean' },
+        reason: { type: 'string' },
+        columns: stringList,
+        rowFilter: { type: 'string' },
+        masks: stringMap,
+        applied: {
+          type: 'object',
+          properties: { grants: stringList, filters: stringList, masks: stringList },
+        },
+        sources: { type: 'array', items: sourceSchema },
+      },
+    },
+  },
+} as const;

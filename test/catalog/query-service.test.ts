@@ -3,20 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, initHome, type Services } from '../../src/app.js';
-import type { Principal } from '../../src/governance/index.js';
+import type { Caller } from '../../src/governance/index.js';
 import { appendQuery, openSession } from '../../src/engine/index.js';
 import { LakewardError } from '../../src/errors/index.js';
 
 describe('QueryService over the catalog', () => {
   let dir: string;
   let services: Services;
-  let admin: Principal;
+  let admin: Caller;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lakeward-query-'));
     const { config } = await initHome({ home: dir, env: {} });
     services = await createServices(config);
-    admin = await services.auth.localAdmin();
+    admin = { principal: await services.auth.localAdmin(), context: { channel: 'cli' } };
     const { catalog } = services;
     await catalog.createNamespace(['bronze', 'retail']);
     await catalog.createNamespace(['silver', 'retail']);

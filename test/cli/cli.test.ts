@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../../src/app.js';
+import { loadConfig } from '../../src/config/index.js';
 import { ensureBuilt, expectFailure, lakeward } from './run-cli.js';
 
 const DAY = resolve('../shared/data/retail/by-day/2011-02-06.csv');
@@ -28,6 +30,7 @@ describe('lakeward CLI', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/lw_[0-9a-f]{32}_\S{43}/);
     expect(first.stderr).toContain('warning:');
+    expect(first.stdout).toContain(join(home, 'secrets', 'mask-hash.key'));
     const again = run('init');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already exists');
@@ -203,6 +206,42 @@ describe('lakeward CLI on bad input', () => {
   it('a table that does not exist, and parquet output without a file', () => {
     expectFailure(run('table', 'describe', 'bronze.retail.nothing'), 3);
     expectFailure(run('query', 'SELECT 1', '--format', 'parquet'), 2);
+  });
+
+  it('with LAKEWARD_TOKEN of a user who is not an admin, changes and loads need their privileges', async () => {
+    const services = await createServices(loadConfig({ home, env: {} }));
+    let token: string;
+    try {
+      const admin = {
+        principal: await services.auth.localAdmin(),
+        context: { channel: 'cli' as const },
+      };
+      const user = await services.directory.createPrincipal(admin, { name: 'viv', kind: 'user' });
+      token = (await services.auth.issueToken(user.id, 'cli-test')).token;
+      await services.policies.grant(admin, {
+        privileges: ['SELECT'],
+        securable: { kind: 'table', path: ['bronze', 'retail', 'invoices'] },
+        grantee: { kind: 'principal', name: 'viv' },
+      });
+    } finally {
+      await services.close();
+    }
+    const previous = process.env.LAKEWARD_TOKEN;
+    process.env.LAKEWARD_TOKEN = token;
+    try {
+      const described = run('table', 'describe', TABLE);
+      expect(described.code, described.stderr).toBe(0);
+      expect(expectFailure(run('table', 'drop', TABLE), 5)).toContain('DROP');
+      expect(expectFailure(run('ingest', DAY, '--table', 'bronze.retail.more'), 5)).toContain(
+        'CREATE_TABLE',
+      );
+      expectFailure(run('ingest', DAY, '--table', TABLE, '--force'), 5);
+      const listed = run('table', 'list', 'bronze.retail');
+      expect(listed.stdout).toContain(TABLE);
+    } finally {
+      if (previous === undefined) delete process.env.LAKEWARD_TOKEN;
+      else process.env.LAKEWARD_TOKEN = previous;
+    }
   });
 
   it('a home that does not exist says how to create one', () => {

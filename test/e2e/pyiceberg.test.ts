@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, initHome, type Services } from '../../src/app.js';
 import { parseTableName } from '../../src/catalog/index.js';
 import { appendQuery, deleteWhere, openSession, type Session } from '../../src/engine/index.js';
-import type { Principal } from '../../src/governance/index.js';
+import type { Caller } from '../../src/governance/index.js';
 
 const RETAIL = resolve('../shared/data/retail/by-day');
 const DAYS = ['2010-12-01', '2010-12-02', '2010-12-03'].map((d) => join(RETAIL, `${d}.csv`));
@@ -57,14 +57,14 @@ function rowKeys(columns: string[], rows: Record<string, unknown>[]): string[] {
 describe('PyIceberg reads what Lakeward writes', () => {
   let home: string;
   let services: Services;
-  let admin: Principal;
+  let admin: Caller;
   let session: Session;
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'lakeward-pyiceberg-'));
     const { config } = await initHome({ home, overrides: { logLevel: 'silent' } });
     services = await createServices(config);
-    admin = await services.auth.localAdmin();
+    admin = { principal: await services.auth.localAdmin(), context: { channel: 'cli' } };
     session = await openSession({ memoryLimit: '1GB', tempDir: join(home, 'tmp') });
   });
 
@@ -118,7 +118,10 @@ describe('PyIceberg reads what Lakeward writes', () => {
   const writeOptions = () => ({ tempDir: join(home, 'tmp'), targetFileSizeBytes: 64 * 1024 ** 2 });
 
   it.skipIf(!havePyIceberg)('reads a bronze table loaded by batch ingest', async () => {
-    await services.ingest.ingest({ paths: DAYS, table: parseTableName('bronze.retail.invoices') });
+    await services.ingest.ingest(admin, {
+      paths: DAYS,
+      table: parseTableName('bronze.retail.invoices'),
+    });
     const py = await expectSameRows('bronze.retail.invoices');
     expect(py.schema).toContain('_batch_id');
   });

@@ -113,3 +113,16 @@ describe('parsePredicate pruning expression', () => {
     expect(expression).toEqual({ op: 'true' });
   });
 });
+
+describe('parsePredicate limits', () => {
+  it('refuses a predicate nested deeper than the parser may safely go', async () => {
+    const sql = `${'('.repeat(250)}id = 1${')'.repeat(250)}`;
+    const err = await parsePredicate(sql, columns).then(
+      () => undefined,
+      (e: { code: string; message: string; hint?: string }) => e,
+    );
+    expect(err?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(err?.message).toMatch(/250 levels deep; at most 200/);
+    expect(err?.hint).toMatch(/Simplify/);
+  });
+});

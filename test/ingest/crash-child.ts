@@ -6,7 +6,11 @@ import { loadConfig } from '../../src/config/index.js';
 const [home, table, ...paths] = process.argv.slice(2);
 const services = await createServices(loadConfig({ home: home ?? '', env: {} }));
 try {
-  const summary = await services.ingest.ingest({
+  const caller = {
+    principal: await services.auth.localAdmin(),
+    context: { channel: 'cli' as const },
+  };
+  const summary = await services.ingest.ingest(caller, {
     table: parseTableName(table ?? ''),
     paths,
     onProgress: (e) => console.log(`${e.phase} ${e.filesDone}/${e.filesTotal}`),

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/app.js';
+import { createServices, initHome } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { RETAIL_DAYS, csvCount, tempLakehouse } from './temp-lakehouse.js';
 
@@ -18,9 +18,7 @@ const files = fs
 
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'lakeward-crash-'));
-  const services = await createServices(loadConfig({ home, env: {} }));
-  await services.catalog.bootstrap();
-  await services.close();
+  await initHome({ home, env: {} });
 });
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 

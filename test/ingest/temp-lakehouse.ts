@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServices } from '../../src/app.js';
+import { createServices, initHome } from '../../src/app.js';
 import { parseTableName } from '../../src/catalog/index.js';
 import type { CatalogService } from '../../src/catalog/index.js';
-import { loadConfig } from '../../src/config/index.js';
 import { openSession, quoteLiteral, scanSql } from '../../src/engine/index.js';
 import type { IngestRequest, IngestSummary } from '../../src/ingest/index.js';
 import type { Metastore } from '../../src/metastore/index.js';
@@ -29,9 +28,14 @@ export interface TempLakehouse {
 
 export async function tempLakehouse(): Promise<TempLakehouse> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lakeward-ingest-'));
-  const services = await createServices(loadConfig({ home: dir, env: {} }));
+  const { config } = await initHome({ home: dir, env: {} });
+  const services = await createServices(config);
   const { catalog, metastore } = services;
-  await catalog.bootstrap();
+  // The home's admin, as the CLI acts on a home: governance allows it everything.
+  const caller = {
+    principal: await services.auth.localAdmin(),
+    context: { channel: 'cli' as const },
+  };
   const duck = async <T>(sql: string): Promise<T[]> => {
     const session = await openSession({ memoryLimit: '256MB', tempDir: path.join(dir, 'tmp') });
     try {
@@ -45,7 +49,7 @@ export async function tempLakehouse(): Promise<TempLakehouse> {
     catalog,
     metastore,
     ingest: (table, paths, extra = {}) =>
-      services.ingest.ingest({ table: parseTableName(table), paths, ...extra }),
+      services.ingest.ingest(caller, { table: parseTableName(table), paths, ...extra }),
     async query<T>(table: string, select: string) {
       const loaded = await catalog.loadTable(parseTableName(table));
       const files = (await loaded.planFiles()).map((f) => fileURLToPath(f.filePath));

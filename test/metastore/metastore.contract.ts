@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Metastore, TableRecord } from '../../src/metastore/index.js';
 import { openMetastore } from '../../src/metastore/index.js';
+import { governanceContract } from './governance.contract.js';
 
 /** A fresh, empty database for one test, reachable by URI so it can be opened twice. */
 export interface MetastoreTarget {
@@ -451,6 +452,8 @@ export function metastoreContract(name: string, fresh: () => Promise<MetastoreTa
         );
       });
     });
+
+    governanceContract(() => ({ store, open, uri: target.uri }));
 
     describe('migrations', () => {
       it('reopens an existing database without migrating it again', async () => {

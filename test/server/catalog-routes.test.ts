@@ -185,3 +185,46 @@ describe('tables', () => {
     );
   });
 });
+
+describe('as a user who is not an admin', () => {
+  it('sees only what it may describe, gets 404 for a hidden table and 403 for a visible one it may not change', async () => {
+    const { services } = server;
+    const admin = {
+      principal: await services.auth.localAdmin(),
+      context: { channel: 'cli' as const },
+    };
+    await call('POST', '/namespaces', { name: 'bronze.hr' });
+    for (const name of ['bronze.hr.salaries', 'bronze.hr.teams']) {
+      await call('POST', '/tables', { name, columns: [{ name: 'id', type: 'long' }] });
+    }
+    const user = await services.directory.createPrincipal(admin, { name: 'hugo', kind: 'user' });
+    const { token } = await services.auth.issueToken(user.id, 'test');
+    await services.policies.grant(admin, {
+      privileges: ['DESCRIBE'],
+      securable: { kind: 'table', path: ['bronze', 'hr', 'teams'] },
+      grantee: { kind: 'principal', name: 'hugo' },
+    });
+    const as = (method: 'GET' | 'DELETE', url: string) =>
+      server.app.inject({
+        method,
+        url: `/api/v1${url}`,
+        headers: { authorization: `Bearer ${token}`, 'user-agent': 'routes-test' },
+      });
+
+    const listed = await as('GET', '/namespaces/bronze.hr/tables');
+    expect(listed.json().tables.map((t: { name: string }) => t.name)).toEqual(['teams']);
+    expectErrorJson(await as('GET', '/tables/bronze.hr.salaries'), 404, 'TABLE_NOT_FOUND');
+    expect((await as('GET', '/tables/bronze.hr.teams')).statusCode).toBe(200);
+    expectErrorJson(await as('DELETE', '/tables/bronze.hr.teams'), 403, 'PERMISSION_DENIED');
+
+    const events = await services.audit.query(admin, { principal: 'hugo', action: 'table.drop' });
+    expect(events.at(-1)).toMatchObject({
+      decision: 'deny',
+      resource: 'table:bronze.hr.teams',
+      channel: 'api',
+      userAgent: 'routes-test',
+      sourceAddress: '127.0.0.1',
+    });
+    expect(events.at(-1)!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -15,9 +15,9 @@ afterAll(async () => {
 describe('internal errors', () => {
   it('answer 500 with an error id and none of the cause', async () => {
     // A catalog with a bug: what the user sees must not reveal it.
-    const catalog = Object.create(server.services.catalog) as typeof server.services.catalog;
-    catalog.listNamespaces = () => Promise.reject(new Error('secret detail at /srv/db'));
-    const app = await buildServer({ ...server.services, catalog });
+    const governed = Object.create(server.services.governed) as typeof server.services.governed;
+    governed.listNamespaces = () => Promise.reject(new Error('secret detail at /srv/db'));
+    const app = await buildServer({ ...server.services, governed });
     try {
       const response = await app.inject({
         method: 'GET',

@@ -75,7 +75,10 @@ export function registerIngest(program: Command, out: Output): void {
       const summary = await withSession(command.optsWithGlobals<GlobalOptions>(), async (s) => {
         const bar = new IngestProgressBar(out.stderr);
         try {
-          return await s.services.ingest.ingest({ ...request, onProgress: (e) => bar.update(e) });
+          return await s.services.ingest.ingest(s.caller, {
+            ...request,
+            onProgress: (e) => bar.update(e),
+          });
         } finally {
           bar.stop();
         }

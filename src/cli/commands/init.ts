@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { initHome } from '../../app.js';
+import { initHome, maskHashKeyFileOf } from '../../app.js';
 import { resolveHome } from '../../config/index.js';
 import type { Output } from '../output.js';
 import type { GlobalOptions } from '../session.js';
@@ -30,6 +30,12 @@ export function registerInit(program: Command, out: Output): void {
       out.stdout.write(`Created a Lakeward home at ${home}\n`);
       out.stdout.write(`  warehouse: ${result.config.warehouse}\n`);
       out.stdout.write(`  metastore: ${result.config.metastore}\n`);
+      if (result.config.governance.maskHashKey === undefined) {
+        // Hashed values stay comparable only under the same key: it belongs in backups.
+        out.stdout.write(
+          `  mask key:  ${maskHashKeyFileOf(result.config)} (keep it with backups)\n`,
+        );
+      }
       if (result.adminToken) printAdminToken(out, result.adminToken.token);
     });
 }

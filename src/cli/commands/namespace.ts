@@ -40,7 +40,7 @@ export function registerNamespace(program: Command, out: Output): void {
     .action(async (parent: string | undefined, options: JsonOption, command: Command) => {
       const path = parent === undefined ? undefined : parseNamespace(parent);
       const list = await withSession(globals(command), (s) =>
-        s.services.catalog.listNamespaces(path),
+        s.services.governed.listNamespaces(s.caller, path),
       );
       if (options.json) return printJson(out, list);
       printRows(
@@ -66,7 +66,9 @@ export function registerNamespace(program: Command, out: Output): void {
           ...(options.description !== undefined ? { description: options.description } : {}),
           ...(options.property ? { properties: parseKeyValues(options.property) } : {}),
         };
-        await withSession(globals(command), (s) => s.services.catalog.createNamespace(path, input));
+        await withSession(globals(command), (s) =>
+          s.services.governed.createNamespace(s.caller, path, input),
+        );
         out.stdout.write(`Created namespace ${formatNamespace(path)}\n`);
       },
     );
@@ -78,7 +80,7 @@ export function registerNamespace(program: Command, out: Output): void {
     .action(async (name: string, options: JsonOption, command: Command) => {
       const path = parseNamespace(name);
       const found = await withSession(globals(command), (s) =>
-        s.services.catalog.describeNamespace(path),
+        s.services.governed.describeNamespace(s.caller, path),
       );
       if (options.json) printJson(out, found);
       else describe(out, found);
@@ -91,7 +93,7 @@ export function registerNamespace(program: Command, out: Output): void {
     .action(async (from: string, to: string, _options: unknown, command: Command) => {
       const [fromPath, toPath] = [parseNamespace(from), parseNamespace(to)];
       await withSession(globals(command), (s) =>
-        s.services.catalog.renameNamespace(fromPath, toPath),
+        s.services.governed.renameNamespace(s.caller, fromPath, toPath),
       );
       out.stdout.write(`Renamed namespace ${from} to ${formatNamespace(toPath)}\n`);
     });
@@ -103,7 +105,7 @@ export function registerNamespace(program: Command, out: Output): void {
     .action(async (name: string, options: { cascade?: boolean }, command: Command) => {
       const path = parseNamespace(name);
       await withSession(globals(command), (s) =>
-        s.services.catalog.dropNamespace(path, { cascade: options.cascade === true }),
+        s.services.governed.dropNamespace(s.caller, path, { cascade: options.cascade === true }),
       );
       out.stdout.write(`Dropped namespace ${formatNamespace(path)}\n`);
     });

@@ -87,7 +87,7 @@ export function registerQuery(program: Command, out: Output): void {
 }
 
 async function answer(
-  { services, principal }: Session,
+  { services, caller }: Session,
   out: Output,
   sql: string,
   format: Format,
@@ -95,17 +95,17 @@ async function answer(
   options: QueryOptions,
 ): Promise<void> {
   if (format === 'parquet') {
-    const { rows } = await services.query.exportParquet(principal, sql, outputFile!, options);
+    const { rows } = await services.query.exportParquet(caller, sql, outputFile!, options);
     out.stderr.write(`Wrote ${rows} rows to ${outputFile}\n`);
     return;
   }
   if (format === 'csv' || format === 'ndjson') {
-    const source = services.query.stream(principal, sql, format, options);
+    const source = services.query.stream(caller, sql, format, options);
     if (outputFile) await writeFileWhole(outputFile, source);
     else await toStdout(source, out.stdout as Writable);
     return;
   }
-  const result = await services.query.execute(principal, sql, options);
+  const result = await services.query.execute(caller, sql, options);
   const { columns, rows, rowCount, truncated, elapsedMs } = result;
   const text =
     format === 'json'

@@ -76,7 +76,7 @@ export function registerTableCreate(table: Command, out: Output): void {
         ...(options.description === undefined ? {} : { description: options.description }),
       };
       const created = await withSession(command.optsWithGlobals<GlobalOptions>(), (s) =>
-        s.services.catalog.createTable(ident, {
+        s.services.governed.createTable(s.caller, ident, {
           ...input,
           ...(sorts.length === 0 ? {} : { sortOrder: { fields: sortFields(sorts, columns) } }),
         }),

@@ -80,7 +80,7 @@ export function registerTable(program: Command, out: Output): void {
     .option('--json', 'print JSON')
     .action(async (name: string, options: JsonOption, command: Command) => {
       const ns = parseNamespace(name);
-      const tables = await inSession(command, (s) => s.services.catalog.listTables(ns));
+      const tables = await inSession(command, (s) => s.services.governed.listTables(s.caller, ns));
       if (options.json) return printJson(out, tables);
       printRows(
         out,
@@ -96,7 +96,9 @@ export function registerTable(program: Command, out: Output): void {
     .option('--json', 'print JSON')
     .action(async (name: string, options: JsonOption, command: Command) => {
       const ident = parseTableName(name);
-      const found = await inSession(command, (s) => s.services.catalog.describeTable(ident));
+      const found = await inSession(command, (s) =>
+        s.services.governed.describeTable(s.caller, ident),
+      );
       if (options.json) printJson(out, found);
       else describeTable(out, found);
     });
@@ -108,7 +110,9 @@ export function registerTable(program: Command, out: Output): void {
     .argument('<new-name>')
     .action(async (from: string, to: string, _options: unknown, command: Command) => {
       const [fromIdent, toIdent] = [parseTableName(from), parseTableName(to)];
-      await inSession(command, (s) => s.services.catalog.renameTable(fromIdent, toIdent));
+      await inSession(command, (s) =>
+        s.services.governed.renameTable(s.caller, fromIdent, toIdent),
+      );
       done(`Renamed ${from} to ${formatTableName(toIdent)}`);
     });
 
@@ -120,7 +124,7 @@ export function registerTable(program: Command, out: Output): void {
     .action(async (name: string, options: { keepFiles?: boolean }, command: Command) => {
       const ident = parseTableName(name);
       await inSession(command, (s) =>
-        s.services.catalog.dropTable(ident, { purge: options.keepFiles !== true }),
+        s.services.governed.dropTable(s.caller, ident, { purge: options.keepFiles !== true }),
       );
       done(`Dropped ${formatTableName(ident)}${options.keepFiles ? ' (files kept)' : ''}`);
     });
@@ -132,7 +136,9 @@ export function registerTable(program: Command, out: Output): void {
     .option('--json', 'print JSON')
     .action(async (name: string, options: JsonOption, command: Command) => {
       const ident = parseTableName(name);
-      const snapshots = await inSession(command, (s) => s.services.catalog.snapshots(ident));
+      const snapshots = await inSession(command, (s) =>
+        s.services.governed.snapshots(s.caller, ident),
+      );
       if (options.json) printJson(out, snapshots);
       else printSnapshots(out, snapshots);
     });
@@ -145,7 +151,7 @@ export function registerTable(program: Command, out: Output): void {
     .action(async (name: string, id: string, _options: unknown, command: Command) => {
       const [ident, snapshotId] = [parseTableName(name), parseSnapshotId(id)];
       const current = await inSession(command, (s) =>
-        s.services.catalog.rollback(ident, snapshotId),
+        s.services.governed.rollback(s.caller, ident, snapshotId),
       );
       done(`Rolled ${formatTableName(ident)} back; current snapshot is ${current.snapshotId}`);
     });
@@ -158,7 +164,7 @@ export function registerTable(program: Command, out: Output): void {
     .action(async (name: string, options: { where: string }, command: Command) => {
       const ident = parseTableName(name);
       const result = await inSession(command, (s) =>
-        s.services.catalog.deleteRows(ident, options.where),
+        s.services.governed.deleteRows(s.caller, ident, options.where),
       );
       const full = formatTableName(ident);
       done(
@@ -176,7 +182,9 @@ export function registerTable(program: Command, out: Output): void {
     .argument('<key=value...>')
     .action(async (name: string, pairs: string[], _options: unknown, command: Command) => {
       const [ident, setProperties] = [parseTableName(name), parseKeyValues(pairs)];
-      await inSession(command, (s) => s.services.catalog.updateTable(ident, { setProperties }));
+      await inSession(command, (s) =>
+        s.services.governed.updateTable(s.caller, ident, { setProperties }),
+      );
       done(`Set ${Object.keys(setProperties).join(', ')} on ${formatTableName(ident)}`);
     });
 
@@ -188,7 +196,7 @@ export function registerTable(program: Command, out: Output): void {
     .action(async (name: string, keys: string[], _options: unknown, command: Command) => {
       const ident = parseTableName(name);
       await inSession(command, (s) =>
-        s.services.catalog.updateTable(ident, { removeProperties: keys }),
+        s.services.governed.updateTable(s.caller, ident, { removeProperties: keys }),
       );
       done(`Removed ${keys.join(', ')} from ${formatTableName(ident)}`);
     });
@@ -200,7 +208,9 @@ export function registerTable(program: Command, out: Output): void {
     .argument('<text>')
     .action(async (name: string, description: string, _options: unknown, command: Command) => {
       const ident = parseTableName(name);
-      await inSession(command, (s) => s.services.catalog.updateTable(ident, { description }));
+      await inSession(command, (s) =>
+        s.services.governed.updateTable(s.caller, ident, { description }),
+      );
       done(`Set the description of ${formatTableName(ident)}`);
     });
 
@@ -248,7 +258,9 @@ function registerSchemaCommands(table: Command, done: (message: string) => void)
       const [name, ...args] = self.args;
       const ident = parseTableName(name!);
       const schemaChange = change.toChange(args);
-      await inSession(self, (s) => s.services.catalog.evolveSchema(ident, [schemaChange]));
+      await inSession(self, (s) =>
+        s.services.governed.evolveSchema(s.caller, ident, [schemaChange]),
+      );
       done(`${change.name}: ${args.join(' ')} on ${formatTableName(ident)}`);
     });
   }

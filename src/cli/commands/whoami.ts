@@ -1,25 +1,38 @@
 import type { Command } from 'commander';
 import { printFields, printJson, type Output } from '../output.js';
 import { withSession, type GlobalOptions } from '../session.js';
+import { withExamples } from './examples.js';
+
+const AUTH_METHODS: Record<string, string> = {
+  local: 'local (working directly on the home)',
+  token: 'API token (LAKEWARD_TOKEN)',
+  oidc: 'single sign-on (OIDC)',
+};
 
 export function registerWhoami(program: Command, out: Output): void {
-  program
-    .command('whoami')
-    .description('the principal this command line acts as')
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      const { principal, config } = await withSession(
-        command.optsWithGlobals<GlobalOptions>(),
-        async (s) => s,
-      );
-      if (options.json) return printJson(out, { ...principal, home: config.home });
-      printFields(out, [
-        ['name', principal.name],
-        ['id', principal.id],
-        ['kind', principal.kind],
-        ['admin', principal.isAdmin ? 'yes' : 'no'],
-        ['auth', `${principal.authMethod} (working directly on the home)`],
-        ['home', config.home],
-      ]);
-    });
+  withExamples(
+    program
+      .command('whoami')
+      .description('the principal this command line acts as, with its groups')
+      .option('--json', 'print JSON')
+      .action(async (options: { json?: boolean }, command: Command) => {
+        const { me, home } = await withSession(
+          command.optsWithGlobals<GlobalOptions>(),
+          async (s) => ({ me: await s.services.directory.whoami(s.caller), home: s.config.home }),
+        );
+        if (options.json) return printJson(out, { ...me, home });
+        printFields(out, [
+          ['name', me.name],
+          ['id', me.id],
+          ['kind', me.kind],
+          ['admin', me.isAdmin ? 'yes' : 'no'],
+          ['groups', me.groups.join(', ') || '(none)'],
+          ['all groups', me.allGroups.join(', ')],
+          ['auth', AUTH_METHODS[me.authMethod] ?? me.authMethod],
+          ['home', home],
+        ]);
+      }),
+    'whoami',
+    'whoami --json',
+  );
 }

@@ -3,8 +3,9 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { InvalidInput } from '../../errors/index.js';
 import { parseTableName } from '../../catalog/index.js';
-import type { IngestFormat, IngestService, IngestSummary } from '../../ingest/index.js';
+import type { GovernedIngest, IngestFormat, IngestSummary } from '../../ingest/index.js';
 import { INGEST_FORMATS } from '../../ingest/index.js';
+import { callerOf } from '../caller.js';
 import { abortOnDisconnect } from '../disconnect.js';
 import { errorResponses, ingestSummarySchema } from '../schemas.js';
 import { UploadFolder } from '../uploads.js';
@@ -28,7 +29,7 @@ interface IngestBody {
 }
 
 export interface IngestRouteOptions {
-  ingest: IngestService;
+  ingest: GovernedIngest;
   home: string;
   maxUploadBytes: number;
 }
@@ -103,7 +104,7 @@ export async function ingestRoutes(
     async (request, reply) => {
       const { table, file, delimiter, header, ...rest } = request.body;
       const uploads = uploadedFiles(request.uploads, file);
-      const summary = await options.ingest.ingest({
+      const summary = await options.ingest.ingest(callerOf(request), {
         ...rest,
         table: parseTableName(table),
         paths: file,

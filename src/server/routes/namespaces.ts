@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { CatalogService, NamespaceDescription } from '../../catalog/index.js';
+import type { CatalogService, GovernedCatalog, NamespaceDescription } from '../../catalog/index.js';
 import { formatNamespace, formatTableName, parseNamespace } from '../../catalog/index.js';
+import { callerOf } from '../caller.js';
 import { errorResponses, namespaceSchema, propertiesPatchSchema } from '../schemas.js';
 
 const tags = ['namespaces'];
@@ -18,7 +19,7 @@ export function toNamespaceJson(ns: NamespaceDescription): NamespaceDescription 
   return { name: formatNamespace(ns.path), ...ns };
 }
 
-export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): void {
+export function namespaceRoutes(app: FastifyInstance, catalog: GovernedCatalog): void {
   app.get<{ Querystring: { parent?: string } }>(
     '/namespaces',
     {
@@ -42,6 +43,7 @@ export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): 
     async (request) => {
       const { parent } = request.query;
       const list = await catalog.listNamespaces(
+        callerOf(request),
         parent === undefined ? undefined : parseNamespace(parent),
       );
       return { namespaces: list.map(toNamespaceJson) };
@@ -71,7 +73,7 @@ export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): 
     },
     async (request, reply) => {
       const { name, ...input } = request.body;
-      const created = await catalog.createNamespace(parseNamespace(name), input);
+      const created = await catalog.createNamespace(callerOf(request), parseNamespace(name), input);
       return reply.code(201).send(toNamespaceJson(created));
     },
   );
@@ -87,7 +89,12 @@ export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): 
       },
     },
     async (request) =>
-      toNamespaceJson(await catalog.describeNamespace(parseNamespace(request.params.namespace))),
+      toNamespaceJson(
+        await catalog.describeNamespace(
+          callerOf(request),
+          parseNamespace(request.params.namespace),
+        ),
+      ),
   );
 
   app.patch<{
@@ -106,7 +113,11 @@ export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): 
     },
     async (request) =>
       toNamespaceJson(
-        await catalog.updateNamespace(parseNamespace(request.params.namespace), request.body),
+        await catalog.updateNamespace(
+          callerOf(request),
+          parseNamespace(request.params.namespace),
+          request.body,
+        ),
       ),
   );
 
@@ -126,7 +137,7 @@ export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): 
       },
     },
     async (request, reply) => {
-      await catalog.dropNamespace(parseNamespace(request.params.namespace), {
+      await catalog.dropNamespace(callerOf(request), parseNamespace(request.params.namespace), {
         cascade: request.query.cascade === true,
       });
       return reply.code(204).send();
@@ -151,8 +162,9 @@ export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): 
     },
     async (request) => {
       const to = parseNamespace(request.body.newName);
-      await catalog.renameNamespace(parseNamespace(request.params.namespace), to);
-      return toNamespaceJson(await catalog.describeNamespace(to));
+      const caller = callerOf(request);
+      await catalog.renameNamespace(caller, parseNamespace(request.params.namespace), to);
+      return toNamespaceJson(await catalog.describeNamespace(caller, to));
     },
   );
 
@@ -186,7 +198,10 @@ export function namespaceRoutes(app: FastifyInstance, catalog: CatalogService): 
       },
     },
     async (request) => {
-      const tables = await catalog.listTables(parseNamespace(request.params.namespace));
+      const tables = await catalog.listTables(
+        callerOf(request),
+        parseNamespace(request.params.namespace),
+      );
       return {
         tables: tables.map((t) => ({ fullName: formatTableName(t), ...t })),
       };

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.js';
+import { callerOf } from '../caller.js';
 import { abortOnDisconnect } from '../disconnect.js';
 import { errorResponses, queryResultSchema } from '../schemas.js';
 
@@ -86,7 +87,7 @@ export function queryRoutes(app: FastifyInstance, query: QueryService): void {
       const signal = abortOnDisconnect(reply);
       const format = chooseFormat(request);
       if (format === 'json') {
-        const result = await query.execute(request.principal, sql, { signal, timeoutMs, maxRows });
+        const result = await query.execute(callerOf(request), sql, { signal, timeoutMs, maxRows });
         const { columns, rows, rowCount, truncated, elapsedMs } = result;
         return reply.type('application/json; charset=utf-8').send({
           columns,
@@ -96,7 +97,7 @@ export function queryRoutes(app: FastifyInstance, query: QueryService): void {
           elapsedMs,
         });
       }
-      const source = await query.stream(request.principal, sql, format, { signal, timeoutMs });
+      const source = query.stream(callerOf(request), sql, format, { signal, timeoutMs });
       const body = await startStream(source);
       return reply.type(CONTENT_TYPES[format]).send(body);
     },

@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type {
   CatalogService,
   CreateTableInput,
+  GovernedCatalog,
   SchemaChange,
   TableDescription,
 } from '../../catalog/index.js';
 import { formatTableName, parseTableName } from '../../catalog/index.js';
 import type { IcebergType } from '../../iceberg/index.js';
+import { callerOf } from '../caller.js';
 import { parseType } from '../../iceberg/index.js';
 import {
   deletedRowsSchema,
@@ -54,7 +56,7 @@ function toSchemaChange(change: SchemaChange): SchemaChange {
   return change;
 }
 
-export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void {
+export function tableRoutes(app: FastifyInstance, catalog: GovernedCatalog): void {
   app.post<{ Body: CreateTableBody }>(
     '/tables',
     {
@@ -104,7 +106,7 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
     },
     async (request, reply) => {
       const { name, columns, ...rest } = request.body;
-      const created = await catalog.createTable(parseTableName(name), {
+      const created = await catalog.createTable(callerOf(request), parseTableName(name), {
         ...rest,
         columns: columns.map((c) => ({ ...c, type: toIcebergType(c.type) })),
       });
@@ -123,7 +125,9 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
       },
     },
     async (request) =>
-      toTableJson(await catalog.describeTable(parseTableName(request.params.table))),
+      toTableJson(
+        await catalog.describeTable(callerOf(request), parseTableName(request.params.table)),
+      ),
   );
 
   app.patch<{ Params: TableParams; Body: Parameters<CatalogService['updateTable']>[1] }>(
@@ -138,7 +142,13 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
       },
     },
     async (request) =>
-      toTableJson(await catalog.updateTable(parseTableName(request.params.table), request.body)),
+      toTableJson(
+        await catalog.updateTable(
+          callerOf(request),
+          parseTableName(request.params.table),
+          request.body,
+        ),
+      ),
   );
 
   app.delete<{ Params: TableParams; Querystring: { purge?: boolean } }>(
@@ -157,7 +167,7 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
       },
     },
     async (request, reply) => {
-      await catalog.dropTable(parseTableName(request.params.table), {
+      await catalog.dropTable(callerOf(request), parseTableName(request.params.table), {
         purge: request.query.purge !== false,
       });
       return reply.code(204).send();
@@ -182,8 +192,9 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
     },
     async (request) => {
       const to = parseTableName(request.body.newName);
-      await catalog.renameTable(parseTableName(request.params.table), to);
-      return toTableJson(await catalog.describeTable(to));
+      const caller = callerOf(request);
+      await catalog.renameTable(caller, parseTableName(request.params.table), to);
+      return toTableJson(await catalog.describeTable(caller, to));
     },
   );
 
@@ -204,7 +215,7 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
       },
     },
     async (request) => ({
-      snapshots: await catalog.snapshots(parseTableName(request.params.table)),
+      snapshots: await catalog.snapshots(callerOf(request), parseTableName(request.params.table)),
     }),
   );
 
@@ -225,7 +236,11 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
       },
     },
     async (request) =>
-      catalog.rollback(parseTableName(request.params.table), BigInt(request.body.snapshotId)),
+      catalog.rollback(
+        callerOf(request),
+        parseTableName(request.params.table),
+        BigInt(request.body.snapshotId),
+      ),
   );
 
   app.post<{ Params: TableParams; Body: { where: string } }>(
@@ -244,7 +259,12 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
         response: { 200: deletedRowsSchema, ...errorResponses(400, 404, 409) },
       },
     },
-    async (request) => catalog.deleteRows(parseTableName(request.params.table), request.body.where),
+    async (request) =>
+      catalog.deleteRows(
+        callerOf(request),
+        parseTableName(request.params.table),
+        request.body.where,
+      ),
   );
 
   app.post<{ Params: TableParams; Body: { changes: SchemaChange[] } }>(
@@ -266,6 +286,7 @@ export function tableRoutes(app: FastifyInstance, catalog: CatalogService): void
     async (request) =>
       toTableJson(
         await catalog.evolveSchema(
+          callerOf(request),
           parseTableName(request.params.table),
           request.body.changes.map(toSchemaChange),
         ),

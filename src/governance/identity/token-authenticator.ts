@@ -1,15 +1,23 @@
 import { createHash } from 'node:crypto';
-import { AlreadyExists, NotFound, Unauthenticated } from '../errors/index.js';
-import type { Metastore, PrincipalRecord, TokenRecord } from '../metastore/index.js';
-import type { Authenticator, IssuedToken, Principal, TokenInfo } from './contract.js';
+import { AlreadyExists, NotFound, Unauthenticated } from '../../errors/index.js';
+import type { Metastore, TokenRecord } from '../../metastore/index.js';
+import type { Authenticator, IssuedToken, Principal, TokenInfo } from '../contract.js';
+import { toPrincipal } from './principal-record.js';
 import { hashSecret, secretMatches } from './secret-hash.js';
-import { formatToken, newTokenParts, parseToken } from './token-format.js';
+import { formatToken, looksLikeJwt, newTokenParts, parseToken } from './token-format.js';
+
+const DEFAULT_CACHE_TTL_MS = 5_000;
 
 const HINT =
   'pass Authorization: Bearer <token>; lakeward init printed the admin token; create another with lakeward token create';
 
 export interface TokenAuthenticatorOptions {
-  /** How long a verified token skips scrypt; revocation and expiry are still checked every time. */
+  /**
+   * How long a verified token skips scrypt (default 5 s). The token's row is still read on
+   * every call, so revocation, expiry and deletion of its principal (which deletes its tokens)
+   * take effect at once, in this process or another one sharing the metastore; the cache only
+   * keeps the principal's name and admin flag for at most this long.
+   */
   cacheTtlMs?: number;
   now?: () => Date;
 }
@@ -33,7 +41,7 @@ export class TokenAuthenticator implements Authenticator {
     options: TokenAuthenticatorOptions = {},
   ) {
     this.#metastore = metastore;
-    this.#cacheTtlMs = options.cacheTtlMs ?? 60_000;
+    this.#cacheTtlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -59,7 +67,19 @@ export class TokenAuthenticator implements Authenticator {
     }
     const token = bearerToken.trim();
     const parts = parseToken(token);
+    if (!parts && looksLikeJwt(token)) {
+      throw new Unauthenticated(
+        'INVALID_TOKEN',
+        'This server does not accept sign-in (JWT) tokens.',
+        {
+          hint: 'use a Lakeward API token, or configure single sign-on with auth.oidc',
+          details: { check: 'oidc_not_configured' },
+        },
+      );
+    }
     if (!parts) throw invalidToken();
+    // Deleting a principal deletes its tokens (foreign-key cascade), so this lookup is also
+    // what refuses a deleted principal's token while its verification is still cached.
     const record = await this.#metastore.tokens.get(parts.tokenId);
     if (!record) throw invalidToken();
     const principal = await this.#verify(token, parts.secret, record);
@@ -72,7 +92,7 @@ export class TokenAuthenticator implements Authenticator {
     const key = sha256(token);
     const cached = this.#verified.get(key);
     if (cached && cached.tokenId === record.id && cached.verifiedUntil > Date.now()) {
-      return cached.principal;
+      return { ...cached.principal };
     }
     this.#verified.delete(key);
     if (!(await secretMatches(secret, { hash: record.secretHash, salt: record.salt }))) {
@@ -87,7 +107,7 @@ export class TokenAuthenticator implements Authenticator {
       verifiedUntil: Date.now() + this.#cacheTtlMs,
     });
     await this.#metastore.tokens.touch(record.id, this.#now());
-    return principal;
+    return { ...principal };
   }
 
   async localAdmin(): Promise<Principal> {
@@ -165,16 +185,6 @@ function invalidToken(): Unauthenticated {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function toPrincipal(record: PrincipalRecord, authMethod: Principal['authMethod']): Principal {
-  return {
-    id: record.id,
-    name: record.name,
-    kind: record.kind,
-    isAdmin: record.isAdmin,
-    authMethod,
-  };
 }
 
 function toTokenInfo(record: TokenRecord): TokenInfo {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TokenAuthenticator } from '../../src/governance/index.js';
-import { openMetastore, type Metastore } from '../../src/metastore/index.js';
+import { TokenAuthenticator } from '../../../src/governance/identity/token-authenticator.js';
+import { openMetastore, type Metastore } from '../../../src/metastore/index.js';
+import { failure } from '../../failure.js';
 
 let metastore: Metastore;
 let now: Date;
@@ -16,15 +17,6 @@ afterEach(async () => {
   await metastore.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; hint?: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code: string; hint?: string };
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('TokenAuthenticator', () => {
   it('bootstraps one admin whose token authenticates as that admin', async () => {
     const { principal, token } = await auth.bootstrapAdmin();
@@ -32,7 +24,7 @@ describe('TokenAuthenticator', () => {
     const caller = await auth.authenticate(token.token);
     expect(caller).toEqual({ ...principal, authMethod: 'token' });
     expect(caller.isAdmin).toBe(true);
-    expect((await rejection(auth.bootstrapAdmin())).code).toBe('ADMIN_EXISTS');
+    expect((await failure(auth.bootstrapAdmin())).code).toBe('ADMIN_EXISTS');
   });
 
   it('stores a salted hash, never the token or its secret', async () => {
@@ -50,29 +42,44 @@ describe('TokenAuthenticator', () => {
 
   it('refuses missing, malformed, unknown and tampered tokens with a hint', async () => {
     const { token } = await auth.bootstrapAdmin();
-    const missing = await rejection(auth.authenticate(undefined));
+    const missing = await failure(auth.authenticate(undefined));
     expect(missing.code).toBe('MISSING_TOKEN');
     expect(missing.hint).toContain('Authorization: Bearer');
-    expect((await rejection(auth.authenticate('not-a-token'))).code).toBe('INVALID_TOKEN');
+    expect((await failure(auth.authenticate('not-a-token'))).code).toBe('INVALID_TOKEN');
     const unknown = `lw_${'0'.repeat(32)}_${'A'.repeat(43)}`;
-    expect((await rejection(auth.authenticate(unknown))).code).toBe('INVALID_TOKEN');
+    expect((await failure(auth.authenticate(unknown))).code).toBe('INVALID_TOKEN');
     const last = token.token.at(-1) === 'A' ? 'B' : 'A';
     const tampered = `${token.token.slice(0, -1)}${last}`;
-    expect((await rejection(auth.authenticate(tampered))).code).toBe('INVALID_TOKEN');
+    expect((await failure(auth.authenticate(tampered))).code).toBe('INVALID_TOKEN');
   });
 
   it('stops accepting a token once revoked, even one verified a moment ago', async () => {
     const { token } = await auth.bootstrapAdmin();
     await auth.authenticate(token.token);
     await auth.revokeToken(token.id);
-    expect((await rejection(auth.authenticate(token.token))).code).toBe('TOKEN_REVOKED');
+    expect((await failure(auth.authenticate(token.token))).code).toBe('TOKEN_REVOKED');
   });
 
   it('honours revocation by another process while the token is cached', async () => {
     const { token } = await auth.bootstrapAdmin();
     await auth.authenticate(token.token);
     await metastore.tokens.revoke(token.id);
-    expect((await rejection(auth.authenticate(token.token))).code).toBe('TOKEN_REVOKED');
+    expect((await failure(auth.authenticate(token.token))).code).toBe('TOKEN_REVOKED');
+  });
+
+  it("refuses a deleted principal's token at once, even while its verification is cached", async () => {
+    const cached = new TokenAuthenticator(metastore, { cacheTtlMs: 3_600_000 });
+    await cached.bootstrapAdmin();
+    const user = await metastore.principals.create({
+      name: 'leaver',
+      kind: 'user',
+      isAdmin: false,
+    });
+    const issued = await cached.issueToken(user.id, 'laptop');
+    await expect(cached.authenticate(issued.token)).resolves.toMatchObject({ name: 'leaver' });
+    // Deleted by another process sharing the metastore (the CLI while a server runs).
+    await metastore.principals.delete(user.id);
+    expect((await failure(cached.authenticate(issued.token))).code).toBe('INVALID_TOKEN');
   });
 
   it('stops accepting a token after it expires', async () => {
@@ -81,7 +88,7 @@ describe('TokenAuthenticator', () => {
     expect(issued.expiresAt).toBe('2026-01-02T00:00:00.000Z');
     await expect(auth.authenticate(issued.token)).resolves.toMatchObject({ id: principal.id });
     now = new Date('2026-01-02T00:00:01Z');
-    expect((await rejection(auth.authenticate(issued.token))).code).toBe('TOKEN_EXPIRED');
+    expect((await failure(auth.authenticate(issued.token))).code).toBe('TOKEN_EXPIRED');
   });
 
   it('lists tokens without secrets and records when they were last used', async () => {
@@ -94,12 +101,12 @@ describe('TokenAuthenticator', () => {
   });
 
   it('gives the CLI the local admin, and says how to create one when there is none', async () => {
-    expect((await rejection(auth.localAdmin())).code).toBe('ADMIN_NOT_FOUND');
+    expect((await failure(auth.localAdmin())).code).toBe('ADMIN_NOT_FOUND');
     const { principal } = await auth.bootstrapAdmin('root');
     await expect(auth.localAdmin()).resolves.toEqual({ ...principal, authMethod: 'local' });
   });
 
   it('revoking an unknown token id is a not-found error', async () => {
-    expect((await rejection(auth.revokeToken('nope'))).code).toBe('TOKEN_NOT_FOUND');
+    expect((await failure(auth.revokeToken('nope'))).code).toBe('TOKEN_NOT_FOUND');
   });
 });

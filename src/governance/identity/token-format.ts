@@ -32,3 +32,8 @@ export function parseToken(token: string): TokenParts | undefined {
   if (!TOKEN_ID.test(tokenId) || !SECRET.test(secret)) return undefined;
   return { tokenId, secret };
 }
+
+/** Three base64url parts: what a compact JWS (an OIDC sign-in token) looks like. */
+export function looksLikeJwt(token: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
+}

@@ -1,0 +1,40 @@
+import type { GroupMemberRecord, GroupRecord, PrincipalRecord } from '../../metastore/index.js';
+import type { GroupInfo, PrincipalInfo } from '../contract.js';
+import type { GranteeCleanup } from './grantee-cleanup.js';
+
+export function principalInfo(
+  record: PrincipalRecord,
+  memberships: GroupMemberRecord[],
+): PrincipalInfo {
+  return {
+    id: record.id,
+    name: record.name,
+    kind: record.kind,
+    isAdmin: record.isAdmin,
+    groups: memberships
+      .filter((m) => m.member.kind === 'principal' && m.member.name === record.name)
+      .map((m) => m.groupName),
+    createdAt: record.createdAt.toISOString(),
+  };
+}
+
+export function groupInfo(record: GroupRecord, memberships: GroupMemberRecord[]): GroupInfo {
+  return {
+    name: record.name,
+    description: record.description,
+    members: memberships.filter((m) => m.groupName === record.name).map((m) => ({ ...m.member })),
+    createdAt: record.createdAt.toISOString(),
+  };
+}
+
+/** The audit reason of a deletion: what went with it and what ownership stayed behind. */
+export function cleanupSummary(cleanup: GranteeCleanup): string {
+  const parts = [
+    `removed ${cleanup.grants} grant(s), ${cleanup.filters} filter grant(s), ${cleanup.masks} mask exemption(s)`,
+  ];
+  if (cleanup.keptOwnership.length > 0) {
+    const owned = cleanup.keptOwnership.map((s) => `${s.kind} ${s.path.join('.') || '(catalog)'}`);
+    parts.push(`still owns ${owned.join(', ')}: reassign with setOwner`);
+  }
+  return parts.join('; ');
+}

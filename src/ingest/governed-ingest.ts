@@ -1,0 +1,96 @@
+import {
+  missingNamespaces,
+  namespaceSecurable,
+  parentOf,
+  resourceText,
+  tableSecurable,
+} from '../catalog/index.js';
+import type { AccessCheck, AccessGate, CatalogService, TableIdent } from '../catalog/index.js';
+import type { Caller, PolicyAdmin, Securable } from '../governance/index.js';
+import { checkBronze, rejectsIdent } from './bronze-table.js';
+import type { IngestRequest, IngestService, IngestSummary } from './contract.js';
+import { checkWhereMode } from './predicate-overwrite.js';
+
+export interface GovernedIngestDeps {
+  /** The load itself (BatchIngest). */
+  ingest: IngestService;
+  catalog: Pick<CatalogService, 'tableExists' | 'describeNamespace'>;
+  gate: AccessGate;
+  policies: Pick<PolicyAdmin, 'recordOwner'>;
+}
+
+/** What a load will create, learnt before it starts: these become the caller's. */
+interface Creates {
+  namespaces: string[][];
+  rejects: boolean;
+}
+
+/**
+ * Ingest as a caller may run it: INSERT into an existing table (an overwrite also needs
+ * MODIFY); a new table needs CREATE_TABLE on its namespace, or CREATE_NAMESPACE where
+ * its missing namespaces start. The caller owns what the load creates, the rejects
+ * table included (its rows are the caller's own input). One audit event per load.
+ */
+export class GovernedIngest {
+  constructor(private readonly deps: GovernedIngestDeps) {}
+
+  ingest(caller: Caller, request: Omit<IngestRequest, 'owner'>): Promise<IngestSummary> {
+    const target = tableSecurable(request.table);
+    return this.deps.gate.run(
+      caller,
+      'ingest',
+      resourceText(target),
+      async (check) => {
+        // Invalid requests are told so before anything is checked or read.
+        checkBronze(request.table);
+        checkWhereMode(request);
+        const creates = await this.#authorize(check, request);
+        const summary = await this.deps.ingest.ingest({
+          ...request,
+          owner: caller.principal.name,
+        });
+        await this.#recordOwners(caller, request.table, creates, summary);
+        return summary;
+      },
+      (summary) => ({
+        reason: `${summary.rowsWritten} rows written, ${summary.rowsRejected} rejected (${summary.mode})`,
+        snapshots: [{ table: summary.table, snapshotId: summary.snapshotId }],
+      }),
+    );
+  }
+
+  async #authorize(check: AccessCheck, request: IngestRequest): Promise<Creates> {
+    const { table } = request;
+    const rejects = !(await this.deps.catalog.tableExists(rejectsIdent(table)));
+    if (await this.deps.catalog.tableExists(table)) {
+      await check.require('INSERT', tableSecurable(table));
+      if (request.mode === 'overwrite') await check.require('MODIFY', tableSecurable(table));
+      return { namespaces: [], rejects };
+    }
+    const namespaces = await missingNamespaces(this.deps.catalog, table.namespace);
+    const first = namespaces[0];
+    await (first === undefined
+      ? check.require('CREATE_TABLE', namespaceSecurable(table.namespace))
+      : check.require('CREATE_NAMESPACE', parentOf(first)));
+    return { namespaces, rejects };
+  }
+
+  async #recordOwners(
+    caller: Caller,
+    table: TableIdent,
+    creates: Creates,
+    summary: IngestSummary,
+  ): Promise<void> {
+    // Namespaces are created with the table, and neither when there was nothing to load.
+    const owned: Securable[] = summary.createdTable
+      ? [...creates.namespaces.map((path) => namespaceSecurable(path)), tableSecurable(table)]
+      : [];
+    if (creates.rejects && summary.rejectsTable !== null) {
+      owned.push(tableSecurable(rejectsIdent(table)));
+    }
+    const { name } = caller.principal;
+    for (const securable of owned) {
+      await this.deps.policies.recordOwner(securable, { kind: 'principal', name }, name);
+    }
+  }
+}
