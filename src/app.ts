@@ -286,6 +286,22 @@ commit:
   maxRetries: ${d.commit.maxRetries}          # retries of a commit that lost a race to another writer
   retryBaseDelayMs: ${d.commit.retryBaseDelayMs}
 
+governance:
+  policyRefreshMs: ${d.governance.policyRefreshMs}   # how soon a policy change made by another process takes effect
+  # maskHashKey: "…"          # key of MASK_HASH; default: the file secrets/mask-hash.key in this home
+
+audit:
+  retentionDays: ${d.audit.retentionDays}   # events older than this are removed (the chain stays verifiable)
+
+# auth:
+#   oidc:                     # single sign-on: accept JWTs from this OpenID Connect issuer
+#     issuer: https://idp.example.com
+#     audience: lakeward
+#     jwksUrl: https://idp.example.com/.well-known/jwks.json   # or jwksFile: /path/jwks.json
+#     usernameClaim: preferred_username
+#     groupsClaim: groups
+#     autoCreateUsers: true
+
 logLevel: ${d.logLevel}            # fatal, error, warn, info, debug, trace or silent
 `;
 }

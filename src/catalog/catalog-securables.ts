@@ -14,9 +14,6 @@ export function tableSecurable(ident: TableIdent): Securable {
 }
 
 /** How the audit log names a securable: 'catalog', 'namespace:bronze.retail', 'table:bronze.retail.invoices'. */
-export function resourceText(securable: Securable): string {
-  return securable.kind === 'catalog' ? 'catalog' : `${securable.kind}:${securable.path.join('.')}`;
-}
 
 export async function namespaceExists(
   catalog: Pick<CatalogService, 'describeNamespace'>,

@@ -1,4 +1,5 @@
 import type { Caller, PolicyAdmin, Principal, Privilege, Securable } from '../governance/index.js';
+import { auditResource } from '../governance/index.js';
 import type { AccessCheck, AccessGate, AuditFacts } from './access-gate.js';
 import { namespaceNotFound } from './catalog-errors.js';
 import {
@@ -7,7 +8,6 @@ import {
   missingNamespaces,
   namespaceSecurable,
   parentOf,
-  resourceText,
   tableSecurable,
 } from './catalog-securables.js';
 import type {
@@ -237,7 +237,7 @@ export class GovernedCatalog {
     work: (check: AccessCheck) => Promise<T>,
     facts?: (result: T) => AuditFacts,
   ): Promise<T> {
-    return this.#gate.run(caller, action, resourceText(securable), work, facts);
+    return this.#gate.run(caller, action, auditResource(securable), work, facts);
   }
 
   /** Columns the caller cannot read are left out of what it is shown (DESCRIBE alone sees all). */

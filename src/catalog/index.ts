@@ -30,6 +30,5 @@ export {
   missingNamespaces,
   namespaceSecurable,
   parentOf,
-  resourceText,
   tableSecurable,
 } from './catalog-securables.js';

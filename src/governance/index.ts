@@ -9,7 +9,7 @@ export { DirectoryService } from './identity/directory-service.js';
 export { PolicyAuthorizer } from './policy/policy-authorizer.js';
 export type { PolicyAuthorizerOptions } from './policy/policy-authorizer.js';
 export { parseTagExpression } from './policy/tag-expression.js';
-export { securableText, parseSecurable } from './policy/securable.js';
+export { securableText, parseSecurable, auditResource } from './policy/securable.js';
 // --- administration of grants, tags, filters and masks ---
 export { PolicyAdministration } from './admin/policy-administration.js';
 export { APPLICABLE_PRIVILEGES, canonicalPrivileges } from './admin/privilege-rules.js';

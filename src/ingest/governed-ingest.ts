@@ -1,8 +1,8 @@
+import { auditResource } from '../governance/index.js';
 import {
   missingNamespaces,
   namespaceSecurable,
   parentOf,
-  resourceText,
   tableSecurable,
 } from '../catalog/index.js';
 import type { AccessCheck, AccessGate, CatalogService, TableIdent } from '../catalog/index.js';
@@ -39,7 +39,7 @@ export class GovernedIngest {
     return this.deps.gate.run(
       caller,
       'ingest',
-      resourceText(target),
+      auditResource(target),
       async (check) => {
         // Invalid requests are told so before anything is checked or read.
         checkBronze(request.table);

@@ -8,6 +8,7 @@ import { Unavailable } from '../errors/index.js';
 import type { AuditEventInput, AuditLog, Principal } from '../governance/index.js';
 import { DOCS_PREFIX, installAuthentication } from './authentication.js';
 import { callerOf } from './caller.js';
+import { scheduleAuditRetention } from './audit-retention.js';
 import { installErrorMapping } from './error-mapper.js';
 import { accessRoutes } from './routes/access.js';
 import { auditRoutes } from './routes/audit.js';
@@ -132,6 +133,7 @@ function installApiAudit(app: FastifyInstance, audit: AuditLog): void {
 /** Builds the API and listens on config.server.host:port. */
 export async function startServer(services: Services): Promise<FastifyInstance> {
   const app = await buildServer(services);
+  scheduleAuditRetention(app, services.audit);
   const { host, port } = services.config.server;
   try {
     await app.listen({ host, port });

@@ -1,5 +1,5 @@
 import type { Caller, Securable } from '../contract.js';
-import { securableText } from '../policy/securable.js';
+import { auditResource } from '../policy/securable.js';
 import type { AdminDeps, Repositories } from './admin-deps.js';
 
 /**
@@ -24,7 +24,7 @@ export async function commitChange<T>(
 export type AuditResource = Securable | string;
 
 function resourceText(resource: AuditResource): string {
-  return typeof resource === 'string' ? resource : securableText(resource);
+  return typeof resource === 'string' ? resource : auditResource(resource);
 }
 
 /** Records a change that was made (after its commit). */

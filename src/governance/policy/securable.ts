@@ -22,6 +22,16 @@ export function dottedName(path: readonly string[]): string {
   return path.map(levelText).join('.');
 }
 
+/**
+ * How the audit log names a securable: `catalog`, `table:gold.revenue.monthly`: the
+ * `kind:name` form the API's query parameters take, so an event's resource can be
+ * pasted into a filter.
+ */
+export function auditResource(securable: Securable): string {
+  if (securable.kind === 'catalog') return 'catalog';
+  return `${securable.kind}:${dottedName(securable.path)}`;
+}
+
 /** e.g. `table gold.revenue.monthly`, `catalog`, `column bronze.crm.customers.ssn`. */
 export function securableText(securable: Securable): string {
   if (securable.kind === 'catalog') return 'catalog';
