@@ -1,5 +1,5 @@
 import type { ResolvedTable, TableReference, TableResolver } from '../engine/index.js';
-import { ErrorKind, LakewardError, NotFound, PermissionDenied } from '../errors/index.js';
+import { ErrorKind, LakewardError, PermissionDenied } from '../errors/index.js';
 import type { Authorizer, ColumnShape, Principal, ReadPolicy } from '../governance/index.js';
 import { typeToString } from '../iceberg/index.js';
 import type { Schema } from '../iceberg/index.js';
@@ -87,18 +87,15 @@ export class GovernedResolver implements TableResolver {
   }
 
   /**
-   * A table the caller may not see fails as a missing one, whatever else went wrong
-   * loading it (an external table, a broken metadata file).
+   * A table the caller may not see fails as a missing one, whatever else would go
+   * wrong loading it (a snapshot id that is not there, an external table, a broken
+   * metadata file): access is decided before the catalog is asked, so no error can
+   * tell a hidden table from a missing one.
    */
   async #fromCatalog<T>(ref: TableReference, load: () => Promise<T>): Promise<T> {
-    try {
-      return await load();
-    } catch (err) {
-      if (err instanceof NotFound) throw err;
-      const path = tablePathOf(ref);
-      if (path !== undefined) await this.check.require('SELECT', { kind: 'table', path });
-      throw err;
-    }
+    const path = tablePathOf(ref);
+    if (path !== undefined) await this.check.require('SELECT', { kind: 'table', path });
+    return load();
   }
 
   async #auditTable(): Promise<ResolvedTable> {

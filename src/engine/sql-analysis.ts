@@ -122,6 +122,9 @@ function parseFailure(sql: string, tree: SqlNode): InvalidInput {
     return tooComplex('The query nests expressions deeper than the SQL parser allows.');
   }
   if (message.startsWith('Only SELECT statements')) {
+    // DuckDB's serializer cannot describe some PIVOT forms (a PIVOT statement, a PIVOT
+    // subquery), so they cannot be checked; `FROM t PIVOT (…)` can and is allowed.
+    if (/\b(UN)?PIVOT\b/i.test(sql)) return pivotNotSupported();
     return statementNotAllowed(`${leadingKeyword(sql)} statement`);
   }
   const position = Number(tree.position);
@@ -133,6 +136,16 @@ function parseFailure(sql: string, tree: SqlNode): InvalidInput {
     details: { ...at },
     hint: `Check the SQL near "${sql.slice(position, position + 20).trim() || 'the end'}".`,
   });
+}
+
+function pivotNotSupported(): InvalidInput {
+  return new InvalidInput(
+    'STATEMENT_NOT_ALLOWED',
+    'This form of PIVOT/UNPIVOT is not allowed in a query: DuckDB cannot describe it for checking.',
+    {
+      hint: "Write FROM t PIVOT (count(*) FOR region IN ('US', 'EU')), or aggregate per value: count(*) FILTER (WHERE region = 'US').",
+    },
+  );
 }
 
 /** The first keyword, skipping comments, to name the kind of statement refused. */

@@ -110,5 +110,14 @@ export async function requireTablePolicyRight(
 ): Promise<void> {
   const securable: Securable = { kind: 'table', path: table };
   await requireExisting(deps, caller.principal, securable);
-  await requireGrantRight(deps, caller, action, ['SELECT'], securable);
+  const decision = await deps.authorizer.canGrant(caller.principal, 'SELECT', securable);
+  if (!decision.allowed) {
+    await refuse(
+      deps,
+      caller,
+      action,
+      securable,
+      'manage data filters and column masks (that takes what granting SELECT takes: MANAGE_GRANTS, ownership or SELECT with grant option)',
+    );
+  }
 }

@@ -12,7 +12,7 @@ import { tagKeyInfo } from './records.js';
 /** As Lake Formation: a key carries at most 50 values. */
 export const MAX_TAG_VALUES = 50;
 
-const resource = (key: string): string => `tag_key ${key}`;
+const resource = (key: string): string => `tag_key:${key}`;
 
 function checkedValues(key: string, values: readonly string[]): string[] {
   const distinct = [...new Set(values)];

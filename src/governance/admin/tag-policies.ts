@@ -8,7 +8,7 @@ import { commitChange, recordAllowed } from './policy-change.js';
 import { canonicalPrivileges, requireApplicable } from './privilege-rules.js';
 import { tagPolicyInfo } from './records.js';
 
-const resource = (id: string): string => `tag_policy ${id}`;
+const resource = (id: string): string => `tag_policy:${id}`;
 
 /** Every key and value the expression names must exist, or the policy could never match. */
 async function checkedExpression(deps: AdminDeps, text: string): Promise<string> {

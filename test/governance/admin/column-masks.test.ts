@@ -53,7 +53,7 @@ describe('column masks', () => {
     expect(w.audit.last()).toMatchObject({
       action: 'mask.set',
       decision: 'allow',
-      resource: 'column bronze.crm.customers.ssn',
+      resource: 'column:bronze.crm.customers.ssn',
       reason: 'MASK_SHOW_LAST_4 except principal alice',
     });
     expect(

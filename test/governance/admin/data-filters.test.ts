@@ -51,7 +51,7 @@ describe('data filters', () => {
     expect(w.audit.last()).toMatchObject({
       action: 'filter.create',
       decision: 'allow',
-      resource: 'table bronze.crm.customers',
+      resource: 'table:bronze.crm.customers',
     });
     const policy = await w.authorizer.readPolicy(w.as.bob.principal, table, customerColumns);
     expect(policy.allowed).toBe(true);

@@ -45,7 +45,7 @@ describe('grant', () => {
     expect((await w.authorizer.decide(w.as.bob.principal, 'SELECT', MONTHLY)).allowed).toBe(true);
     expect(w.audit.last()).toMatchObject({
       action: 'grant',
-      resource: 'namespace gold.revenue',
+      resource: 'namespace:gold.revenue',
       decision: 'allow',
       reason: 'SELECT to group marketing_team',
       principal: { name: 'root' },

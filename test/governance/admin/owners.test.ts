@@ -46,7 +46,7 @@ describe('owners', () => {
     expect(w.audit.last()).toMatchObject({
       action: 'owner.set',
       decision: 'allow',
-      resource: 'table gold.revenue.monthly',
+      resource: 'table:gold.revenue.monthly',
       reason: 'owner is now group marketing_team',
     });
     // alice no longer owns it; bob does, through marketing_team.

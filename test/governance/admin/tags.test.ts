@@ -43,7 +43,7 @@ describe('tag keys', () => {
     expect(w.audit.last()).toMatchObject({
       action: 'tag_key.create',
       decision: 'deny',
-      resource: 'tag_key pii',
+      resource: 'tag_key:pii',
     });
     await w.admin.grant(w.as.root, {
       privileges: ['MANAGE_GRANTS'],
@@ -252,7 +252,7 @@ describe('tag policies', () => {
     });
     expect(w.audit.last()).toMatchObject({
       action: 'tag_policy.create',
-      resource: `tag_policy ${policy.id}`,
+      resource: `tag_policy:${policy.id}`,
     });
     expect((await w.authorizer.decide(w.as.bob.principal, 'SELECT', MONTHLY)).allowed).toBe(false);
     await w.admin.assignTag(w.as.root, REVENUE, 'domain', 'marketing');
