@@ -2,6 +2,7 @@ import type { Caller, PolicyAdmin, Principal, Privilege, Securable } from '../go
 import { auditResource } from '../governance/index.js';
 import type { AccessCheck, AccessGate, AuditFacts } from './access-gate.js';
 import { namespaceNotFound } from './catalog-errors.js';
+import { refuseDetachingRenames } from './column-renames.js';
 import {
   CATALOG,
   columnShapes,
@@ -20,6 +21,7 @@ import type {
   TableIdent,
 } from './contract.js';
 import { formatTableName } from './names.js';
+import { requireWholeTableRead } from './whole-table-read.js';
 
 type NamespacePatch = Parameters<CatalogService['updateNamespace']>[1];
 type TablePatch = Parameters<CatalogService['updateTable']>[1];
@@ -28,8 +30,11 @@ type TableListing = Awaited<ReturnType<CatalogService['listTables']>>;
 export interface GovernedCatalogDeps {
   catalog: CatalogService;
   gate: AccessGate;
-  /** Ownership of what is created, and grants that follow renames and drops. */
-  policies: Pick<PolicyAdmin, 'recordOwner' | 'renamed' | 'dropped'>;
+  /**
+   * Ownership of what is created, grants that follow renames and drops, and the
+   * policies that keep a column from being renamed.
+   */
+  policies: Pick<PolicyAdmin, 'recordOwner' | 'renamed' | 'dropped' | 'columnPolicies'>;
 }
 
 /**
@@ -191,12 +196,17 @@ export class GovernedCatalog {
     ident: TableIdent,
     where: string,
   ): Promise<{ deletedRows: number; snapshotId: string | null }> {
-    return this.#checked(
+    const securable = tableSecurable(ident);
+    return this.#run(
       caller,
       'table.delete_rows',
-      tableSecurable(ident),
-      'MODIFY',
-      () => this.#catalog.deleteRows(ident, where),
+      securable,
+      async (check) => {
+        await check.require('MODIFY', securable);
+        const context = { gate: this.#gate, catalog: this.#catalog, check, caller };
+        await requireWholeTableRead(context, ident, 'delete');
+        return this.#catalog.deleteRows(ident, where);
+      },
       (r) => ({
         queryText: where,
         snapshots: [{ table: formatTableName(ident), snapshotId: r.snapshotId }],
@@ -209,8 +219,15 @@ export class GovernedCatalog {
     ident: TableIdent,
     changes: SchemaChange[],
   ): Promise<TableDescription> {
-    return this.#checked(caller, 'table.evolve_schema', tableSecurable(ident), 'ALTER', async () =>
-      this.#asSeenBy(caller.principal, await this.#catalog.evolveSchema(ident, changes)),
+    return this.#checked(
+      caller,
+      'table.evolve_schema',
+      tableSecurable(ident),
+      'ALTER',
+      async () => {
+        await refuseDetachingRenames(this.#policies, ident, changes);
+        return this.#asSeenBy(caller.principal, await this.#catalog.evolveSchema(ident, changes));
+      },
     );
   }
 

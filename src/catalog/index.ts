@@ -22,6 +22,8 @@ export { AccessGate } from './access-gate.js';
 export type { AccessCheck, AuditFacts, UseCase } from './access-gate.js';
 export { GovernedCatalog } from './governed-catalog.js';
 export type { GovernedCatalogDeps } from './governed-catalog.js';
+export { requireWholeTableRead } from './whole-table-read.js';
+export type { RowChangeByCondition, WholeTableReadContext } from './whole-table-read.js';
 export { GovernedResolver } from './governed-resolver.js';
 export type { AuditTable, TableRead } from './governed-resolver.js';
 export {

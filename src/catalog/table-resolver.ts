@@ -5,6 +5,7 @@ import type { DataFile, IcebergTable, Schema, Snapshot } from '../iceberg/index.
 import type { ObjectStore } from '../storage/index.js';
 import type { TableIdent } from './contract.js';
 import { checkTableIdent, formatTableName } from './names.js';
+import { filterForSnapshot, presentedSchema } from './presented-schema.js';
 
 /** Copies into the local cache run a few at a time, not one per file all at once. */
 const LOCALISE_CONCURRENCY = 8;
@@ -60,13 +61,17 @@ export class CatalogResolver implements TableResolver {
     private readonly store: ObjectStore,
   ) {}
 
-  /** Name and schema of the snapshot a reference reads, without planning its files. */
+  /**
+   * Name and schema of the snapshot a reference reads, without planning its files.
+   * The schema is under today's column names (see presentedSchema).
+   */
   async describe(ref: TableReference): Promise<Pick<ResolvedTable, 'name' | 'schema'>> {
     const ident = identOfReference(ref.parts);
     const { table } = await this.open(ident);
-    const snapshot = snapshotAt(table, ref.at);
-    const schema = snapshot === undefined ? table.schema() : table.schemaFor(snapshot);
-    return { name: formatTableName(ident), schema };
+    return {
+      name: formatTableName(ident),
+      schema: presentedSchema(table, snapshotAt(table, ref.at)),
+    };
   }
 
   async resolve(ref: TableReference): Promise<ResolvedTable> {
@@ -74,14 +79,15 @@ export class CatalogResolver implements TableResolver {
     const { table } = await this.open(ident);
     const snapshot = snapshotAt(table, ref.at);
     const name = formatTableName(ident);
-    if (snapshot === undefined) {
-      return { name, schema: table.schema(), dataFiles: [], snapshotId: null };
-    }
+    const schema = presentedSchema(table, snapshot);
+    if (snapshot === undefined) return { name, schema, dataFiles: [], snapshotId: null };
+    // Planning binds the filter to the snapshot's own schema, which may name columns otherwise.
+    const filter = ref.filter && filterForSnapshot(ref.filter, schema, table.schemaFor(snapshot));
     const files = await table.planFiles({
       snapshotId: snapshot['snapshot-id'],
-      ...(ref.filter ? { filter: ref.filter } : {}),
+      ...(filter ? { filter } : {}),
     });
-    const schema = table.schemaFor(snapshot);
+    // Files written under other names than the presented ones fail this and go by field id.
     const named = await mapLimited(files, LOCALISE_CONCURRENCY, (f) => this.namesMatch(f, schema));
     const byName = files.filter((_, i) => named[i]);
     const byFieldId = files.filter((_, i) => !named[i]);

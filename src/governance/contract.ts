@@ -301,7 +301,8 @@ export interface GroupInfo {
 
 /**
  * Users, service accounts, groups and tokens. Managing principals and groups needs
- * an admin or MANAGE_GRANTS on the catalog; a principal manages its own tokens.
+ * an admin or MANAGE_GRANTS on the catalog (admins only for admins); a principal
+ * manages its own tokens, and only an admin issues or revokes another's.
  */
 export interface Directory {
   whoami(caller: Caller): Promise<PrincipalInfo & { allGroups: string[]; authMethod: string }>;
@@ -309,7 +310,10 @@ export interface Directory {
     caller: Caller,
     input: { name: string; kind: 'user' | 'service'; isAdmin?: boolean },
   ): Promise<PrincipalInfo>;
-  /** Removes its tokens (they stop working at once), memberships and grants. */
+  /**
+   * Removes its tokens (they stop working at once), memberships and grants; refused
+   * while it owns anything, so a later principal of the same name inherits nothing.
+   */
   deletePrincipal(caller: Caller, name: string): Promise<void>;
   listPrincipals(caller: Caller): Promise<PrincipalInfo[]>;
   createGroup(caller: Caller, input: { name: string; description?: string }): Promise<GroupInfo>;
@@ -498,4 +502,9 @@ export interface PolicyAdmin {
   ): Promise<ColumnMaskInfo>;
   deleteColumnMask(caller: Caller, table: string[], column: string): Promise<void>;
   listColumnMasks(caller: Caller, table?: string[]): Promise<ColumnMaskInfo[]>;
+  /**
+   * Every mask, filter, grant and tag that refers to the column by name, in words; for
+   * the catalog, which refuses a rename that would detach them. No check, no event.
+   */
+  columnPolicies(table: string[], column: string): Promise<string[]>;
 }

@@ -3,6 +3,7 @@ import {
   missingNamespaces,
   namespaceSecurable,
   parentOf,
+  requireWholeTableRead,
   tableSecurable,
 } from '../catalog/index.js';
 import type { AccessCheck, AccessGate, CatalogService, TableIdent } from '../catalog/index.js';
@@ -14,7 +15,7 @@ import { checkWhereMode } from './predicate-overwrite.js';
 export interface GovernedIngestDeps {
   /** The load itself (BatchIngest). */
   ingest: IngestService;
-  catalog: Pick<CatalogService, 'tableExists' | 'describeNamespace'>;
+  catalog: Pick<CatalogService, 'tableExists' | 'describeNamespace' | 'describeTable'>;
   gate: AccessGate;
   policies: Pick<PolicyAdmin, 'recordOwner'>;
 }
@@ -27,9 +28,10 @@ interface Creates {
 
 /**
  * Ingest as a caller may run it: INSERT into an existing table (an overwrite also needs
- * MODIFY); a new table needs CREATE_TABLE on its namespace, or CREATE_NAMESPACE where
- * its missing namespaces start. The caller owns what the load creates, the rejects
- * table included (its rows are the caller's own input). One audit event per load.
+ * MODIFY, and an overwrite by a condition a read of the whole table); a new table needs
+ * CREATE_TABLE on its namespace, or CREATE_NAMESPACE where its missing namespaces start.
+ * The caller owns what the load creates, the rejects table included (its rows are the
+ * caller's own input). One audit event per load.
  */
 export class GovernedIngest {
   constructor(private readonly deps: GovernedIngestDeps) {}
@@ -44,7 +46,7 @@ export class GovernedIngest {
         // Invalid requests are told so before anything is checked or read.
         checkBronze(request.table);
         checkWhereMode(request);
-        const creates = await this.#authorize(check, request);
+        const creates = await this.#authorize(check, caller, request);
         const summary = await this.deps.ingest.ingest({
           ...request,
           owner: caller.principal.name,
@@ -59,12 +61,17 @@ export class GovernedIngest {
     );
   }
 
-  async #authorize(check: AccessCheck, request: IngestRequest): Promise<Creates> {
+  async #authorize(check: AccessCheck, caller: Caller, request: IngestRequest): Promise<Creates> {
     const { table } = request;
     const rejects = !(await this.deps.catalog.tableExists(rejectsIdent(table)));
     if (await this.deps.catalog.tableExists(table)) {
       await check.require('INSERT', tableSecurable(table));
       if (request.mode === 'overwrite') await check.require('MODIFY', tableSecurable(table));
+      if (request.mode === 'overwrite' && request.where !== undefined) {
+        // What the condition matched shows in the load's summary: see requireWholeTableRead.
+        const { gate, catalog } = this.deps;
+        await requireWholeTableRead({ gate, catalog, check, caller }, table, 'overwrite');
+      }
       return { namespaces: [], rejects };
     }
     const namespaces = await missingNamespaces(this.deps.catalog, table.namespace);

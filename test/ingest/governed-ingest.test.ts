@@ -60,6 +60,40 @@ describe('governed ingest', () => {
     expect(allowed!.reason).toContain('1 rows written');
   });
 
+  it('an overwrite by a condition needs a read of the whole table, not one through a data filter', async () => {
+    const { ingest, catalog, policies } = home.services;
+    const a1 = path.join(home.dir, 'a1.csv');
+    fs.writeFileSync(a1, 'invoice_no,amount\nA1,11.5\n');
+    const replaceA1 = {
+      table: invoices,
+      paths: [a1],
+      mode: 'overwrite' as const,
+      where: "invoice_no = 'A1'",
+    };
+    const rita = await home.user('rita');
+    await policies.createDataFilter(home.admin, {
+      name: 'small_amounts',
+      table: INVOICES,
+      rowPredicate: 'amount < 5',
+      grantees: [{ kind: 'principal', name: 'rita' }],
+    });
+    await home.grant(['INSERT', 'MODIFY'], { kind: 'table', path: INVOICES }, rita);
+    const before = (await catalog.describeTable(invoices)).recordCount;
+    const denied = await failure(ingest.ingest(rita, replaceA1));
+    expect(denied.code).toBe('PERMISSION_DENIED');
+    expect(denied.message).toContain('Replacing rows by a condition');
+    expect(denied.message).toContain('data filter small_amounts');
+    expect(denied.hint).toContain('An overwrite without where');
+    expect((await catalog.describeTable(invoices)).recordCount).toBe(before);
+    const [event] = await home.events('rita', 'ingest');
+    expect(event).toMatchObject({ decision: 'deny', reason: 'PERMISSION_DENIED' });
+
+    await home.grant(['MODIFY'], { kind: 'table', path: INVOICES }, 'loaders');
+    const summary = await ingest.ingest(loader, replaceA1);
+    expect(summary.rowsWritten).toBe(1);
+    expect((await catalog.describeTable(invoices)).recordCount).toBe(before);
+  });
+
   it('a new table needs CREATE_TABLE, or CREATE_NAMESPACE where its namespace is missing; the loader owns both', async () => {
     const { ingest, governed } = home.services;
     const pos = parseTableName('bronze.pos.sales');

@@ -98,9 +98,11 @@ export async function ownsOrInherits(
 }
 
 /**
- * Filters and masks decide who sees which rows and cells of a table, which is
- * handing out SELECT on it: they take what granting SELECT takes (admin, owner,
- * MANAGE_GRANTS, or SELECT with grant option). The table must exist first.
+ * Filters and masks decide who sees which rows and cells of a table. The grant option
+ * is not enough: a holder of SELECT WITH GRANT OPTION could exempt himself from a mask
+ * or delete it. They take admin, ownership of the table or an ancestor, or
+ * MANAGE_GRANTS on it or an ancestor — exactly who may grant MANAGE_GRANTS there
+ * (canGrant), which, unlike decide, asks no USAGE of an owner. The table must exist first.
  */
 export async function requireTablePolicyRight(
   deps: AdminDeps,
@@ -110,14 +112,14 @@ export async function requireTablePolicyRight(
 ): Promise<void> {
   const securable: Securable = { kind: 'table', path: table };
   await requireExisting(deps, caller.principal, securable);
-  const decision = await deps.authorizer.canGrant(caller.principal, 'SELECT', securable);
+  const decision = await deps.authorizer.canGrant(caller.principal, 'MANAGE_GRANTS', securable);
   if (!decision.allowed) {
     await refuse(
       deps,
       caller,
       action,
       securable,
-      'manage data filters and column masks (that takes what granting SELECT takes: MANAGE_GRANTS, ownership or SELECT with grant option)',
+      'manage data filters and column masks (that takes ownership of the table or a namespace above it, or MANAGE_GRANTS on either; SELECT with grant option is not enough)',
     );
   }
 }

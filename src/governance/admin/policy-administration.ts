@@ -17,6 +17,7 @@ import type {
 } from '../contract.js';
 import type { AdminDeps } from './admin-deps.js';
 import type { ColumnMaskInput } from './column-masks.js';
+import { columnPolicies } from './column-policies.js';
 import { deleteColumnMask, listColumnMasks, setColumnMask } from './column-masks.js';
 import type { DataFilterInput } from './data-filters.js';
 import {
@@ -181,5 +182,9 @@ export class PolicyAdministration implements PolicyAdmin {
 
   listColumnMasks(caller: Caller, table?: string[]): Promise<ColumnMaskInfo[]> {
     return listColumnMasks(this.#deps, caller, table);
+  }
+
+  columnPolicies(table: string[], column: string): Promise<string[]> {
+    return columnPolicies(this.#deps, table, column);
   }
 }

@@ -1,6 +1,7 @@
 import { InvalidInput } from '../../errors/index.js';
-import type { Caller, Securable, TagInfo } from '../contract.js';
+import type { Caller, Privilege, Securable, TagInfo } from '../contract.js';
 import { ancestorsOf } from '../policy/securable.js';
+import { parseTagExpression } from '../policy/tag-expression.js';
 import { ownsOrInherits, refuse } from './access.js';
 import type { AdminDeps } from './admin-deps.js';
 import { commitChange, recordAllowed } from './policy-change.js';
@@ -18,18 +19,41 @@ function requireTaggable(securable: Securable): void {
   );
 }
 
-/** APPLY_TAG on the securable (inherited from above), or an admin or owner. */
+/**
+ * APPLY_TAG on the securable (inherited from above), or an admin or owner. When a tag
+ * policy's expression names the key, a tag change hands out (or takes back) that
+ * policy's privileges on the securable, so it also takes the right to grant each of
+ * them: otherwise APPLY_TAG alone would let its holder tag a table into a policy that
+ * gives him SELECT, or strip a tag that keeps others' access narrow.
+ */
 async function requireTagRight(
   deps: AdminDeps,
   caller: Caller,
   action: string,
   securable: Securable,
+  key: string,
 ): Promise<void> {
   const { principal } = caller;
   if (principal.isAdmin) return;
-  if ((await deps.authorizer.decide(principal, 'APPLY_TAG', securable)).allowed) return;
-  if (await ownsOrInherits(deps, principal, securable)) return;
-  await refuse(deps, caller, action, securable, 'apply tags (needs APPLY_TAG)');
+  const applies =
+    (await deps.authorizer.decide(principal, 'APPLY_TAG', securable)).allowed ||
+    (await ownsOrInherits(deps, principal, securable));
+  if (!applies) await refuse(deps, caller, action, securable, 'apply tags (needs APPLY_TAG)');
+  for (const policy of await deps.metastore.tags.listPolicies()) {
+    const { clauses } = parseTagExpression(policy.expression);
+    if (!clauses.some((c) => c.key === key)) continue;
+    for (const privilege of policy.privileges as Privilege[]) {
+      const decision = await deps.authorizer.canGrant(principal, privilege, securable);
+      if (decision.allowed) continue;
+      await refuse(
+        deps,
+        caller,
+        action,
+        securable,
+        `change tag ${key} (tag policy "${policy.expression}" grants ${privilege} by it, so this needs the right to grant ${privilege}: ownership, MANAGE_GRANTS, or ${privilege} with grant option)`,
+      );
+    }
+  }
 }
 
 export async function assignTag(
@@ -41,7 +65,7 @@ export async function assignTag(
 ): Promise<TagInfo> {
   requireTaggable(securable);
   await requireExisting(deps, caller.principal, securable);
-  await requireTagRight(deps, caller, 'tag.assign', securable);
+  await requireTagRight(deps, caller, 'tag.assign', securable, key);
   const tagKey = await existingKey(deps, key);
   if (!tagKey.allowedValues.includes(value)) {
     throw new InvalidInput(
@@ -69,7 +93,7 @@ export async function unassignTag(
 ): Promise<void> {
   requireTaggable(securable);
   await requireExisting(deps, caller.principal, securable);
-  await requireTagRight(deps, caller, 'tag.unassign', securable);
+  await requireTagRight(deps, caller, 'tag.unassign', securable, key);
   await commitChange(deps, (tx) => tx.tags.unassign(securable, key));
   await recordAllowed(deps, caller, 'tag.unassign', securable, key);
 }

@@ -47,7 +47,7 @@ class TokenOrOidcAuthenticator implements Authenticator {
     const token = bearerToken?.trim() ?? '';
     if (!looksLikeJwt(token)) return this.#tokens.authenticate(bearerToken);
     const identity = await this.#verifier.verify(token);
-    const record = await this.#principalNamed(identity.username);
+    const record = linkable(await this.#principalNamed(identity.username));
     return { ...toPrincipal(record, 'oidc'), externalGroups: identity.groups };
   }
 
@@ -93,4 +93,20 @@ class TokenOrOidcAuthenticator implements Authenticator {
   listTokens(principalId: string): Promise<TokenInfo[]> {
     return this.#tokens.listTokens(principalId);
   }
+}
+
+/**
+ * Single sign-on only ever signs in user principals without admin rights: the identity
+ * provider vouches for a name, and whoever controls a user there whose name equals an
+ * admin or a service account here must not become it.
+ */
+function linkable(record: PrincipalRecord): PrincipalRecord {
+  if (record.kind === 'user' && !record.isAdmin) return record;
+  throw new Unauthenticated(
+    'OIDC_PRINCIPAL_NOT_LINKABLE',
+    `The sign-in token names ${record.name}, ${record.isAdmin ? 'an admin' : 'a service principal'}, which cannot sign in through single sign-on.`,
+    {
+      hint: 'single sign-on is for user principals; admins and service principals use API tokens (lakeward tokens create)',
+    },
+  );
 }

@@ -230,7 +230,7 @@ export class DirectoryService implements Directory {
     const owner = await this.#tokenOwner(caller, input.principal, {
       action: 'token.issue',
       doing: 'issue tokens for',
-      adminOnlyForAdmins: true,
+      adminOnly: true,
     });
     const issued = await this.#deps.auth.issueToken(owner.id, name, input.expiresAt);
     await this.#access.record(
@@ -246,7 +246,7 @@ export class DirectoryService implements Directory {
     const owner = await this.#tokenOwner(caller, principal, {
       action: 'token.list',
       doing: 'list tokens of',
-      adminOnlyForAdmins: false,
+      adminOnly: false,
     });
     return this.#deps.auth.listTokens(owner.id);
   }
@@ -260,13 +260,9 @@ export class DirectoryService implements Directory {
     }
     const owner = await this.#principalById(token.principalId);
     if (owner.id !== caller.principal.id) {
+      // Only an admin: see #tokenOwner.
       const change = { action: 'token.revoke', resource: `token:${tokenId}` };
-      await this.#access.requireManage(
-        caller,
-        change,
-        `revoke tokens of ${owner.name}`,
-        owner.isAdmin,
-      );
+      await this.#access.requireManage(caller, change, `revoke tokens of ${owner.name}`, true);
     }
     await this.#deps.auth.revokeToken(tokenId);
     await this.#access.record(
@@ -277,23 +273,28 @@ export class DirectoryService implements Directory {
     );
   }
 
-  /** The principal whose tokens are meant: the caller's own, or another's with the admin right. */
+  /**
+   * The principal whose tokens are meant: the caller's own, or another's. Issuing (and
+   * revoking) another's token is acting as them, which MANAGE_GRANTS must not give: it
+   * would let a grant manager sign in as any owner. Only an admin may (adminOnly);
+   * listing them takes MANAGE_GRANTS on the catalog.
+   */
   async #tokenOwner(
     caller: Caller,
     name: string | undefined,
-    use: { action: string; doing: string; adminOnlyForAdmins: boolean },
+    use: { action: string; doing: string; adminOnly: boolean },
   ): Promise<PrincipalRecord> {
     if (name === undefined || name === caller.principal.name) {
       return this.#principalById(caller.principal.id);
     }
     const change = { action: use.action, resource: `principal:${name}` };
-    await this.#access.requireManage(caller, change, `${use.doing} other principals`);
-    const owner = await this.#principalByName(name);
-    // An admin's new token would make its holder admin: only an admin may issue one.
-    if (owner.isAdmin && use.adminOnlyForAdmins) {
-      await this.#access.requireManage(caller, change, `${use.doing} an admin`, true);
-    }
-    return owner;
+    await this.#access.requireManage(
+      caller,
+      change,
+      `${use.doing} other principals`,
+      use.adminOnly,
+    );
+    return this.#principalByName(name);
   }
 
   /** One transaction with the policy-version bump; then this process's cache and the audit. */

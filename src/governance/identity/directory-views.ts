@@ -27,14 +27,7 @@ export function groupInfo(record: GroupRecord, memberships: GroupMemberRecord[])
   };
 }
 
-/** The audit reason of a deletion: what went with it and what ownership stayed behind. */
+/** The audit reason of a deletion: what went with it. */
 export function cleanupSummary(cleanup: GranteeCleanup): string {
-  const parts = [
-    `removed ${cleanup.grants} grant(s), ${cleanup.filters} filter grant(s), ${cleanup.masks} mask exemption(s)`,
-  ];
-  if (cleanup.keptOwnership.length > 0) {
-    const owned = cleanup.keptOwnership.map((s) => `${s.kind} ${s.path.join('.') || '(catalog)'}`);
-    parts.push(`still owns ${owned.join(', ')}: reassign with setOwner`);
-  }
-  return parts.join('; ');
+  return `removed ${cleanup.grants} grant(s), ${cleanup.filters} filter grant(s), ${cleanup.masks} mask exemption(s)`;
 }

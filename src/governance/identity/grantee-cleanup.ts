@@ -1,4 +1,6 @@
-import type { GranteeRecord, Metastore, SecurableRecord } from '../../metastore/index.js';
+import { Conflict } from '../../errors/index.js';
+import type { GranteeRecord, Metastore } from '../../metastore/index.js';
+import { securableText } from '../policy/securable.js';
 
 type Repositories = Pick<Metastore, 'grants' | 'tags' | 'dataPolicies' | 'groups'>;
 
@@ -8,31 +10,32 @@ export interface GranteeCleanup {
   /** Data filters and column masks the grantee was taken off. */
   filters: number;
   masks: number;
-  /** Securables it still owns: ownership is kept so nothing is left without an owner. */
-  keptOwnership: SecurableRecord[];
 }
+
+/** How many owned securables the refusal names; the rest are counted. */
+const LISTED_OWNED = 10;
 
 /**
  * Takes a principal or group that is about to be deleted out of the policy: its grants and
  * tag policies, data-filter grantee lists, mask exempt lists and (for principals) group
  * memberships. Names are reused, so anything left behind would pass to the next holder
- * of the name. OWNER grants stay: an owner must be reassigned on purpose (setOwner).
+ * of the name. An owner is refused instead (PRINCIPAL_OWNS_OBJECTS): dropping its OWNER
+ * grants would leave objects without an owner, and keeping them would hand ownership to
+ * whoever is next created (or signs in through OIDC) with the name.
  */
 export async function removeGrantee(
   tx: Repositories,
   grantee: GranteeRecord,
 ): Promise<GranteeCleanup> {
   const same = (g: GranteeRecord): boolean => g.kind === grantee.kind && g.name === grantee.name;
-  const result: GranteeCleanup = { grants: 0, filters: 0, masks: 0, keptOwnership: [] };
+  const result: GranteeCleanup = { grants: 0, filters: 0, masks: 0 };
+  const grants = (await tx.grants.list()).filter((g) => same(g.grantee));
+  const owned = grants.filter((g) => g.privilege === 'OWNER').map((g) => g.securable);
+  if (owned.length > 0) throw ownsObjects(grantee, owned.map(securableText));
 
-  for (const grant of await tx.grants.list()) {
-    if (!same(grant.grantee)) continue;
-    if (grant.privilege === 'OWNER') {
-      result.keptOwnership.push(grant.securable);
-    } else {
-      await tx.grants.delete(grant.id);
-      result.grants += 1;
-    }
+  for (const grant of grants) {
+    await tx.grants.delete(grant.id);
+    result.grants += 1;
   }
   for (const policy of await tx.tags.listPolicies()) {
     if (!same(policy.grantee)) continue;
@@ -60,4 +63,18 @@ export async function removeGrantee(
     }
   }
   return result;
+}
+
+function ownsObjects(grantee: GranteeRecord, owned: string[]): Conflict {
+  const who = `${grantee.kind === 'group' ? 'Group' : 'Principal'} ${grantee.name}`;
+  const listed = owned.slice(0, LISTED_OWNED).join(', ');
+  const more = owned.length > LISTED_OWNED ? ` and ${owned.length - LISTED_OWNED} more` : '';
+  return new Conflict(
+    'PRINCIPAL_OWNS_OBJECTS',
+    `${who} still owns ${listed}${more}, so it cannot be deleted.`,
+    {
+      hint: `give each a new owner first, e.g. lakeward owner set ${owned[0] ?? 'KIND NAME'} user OTHER`,
+      details: { owned },
+    },
+  );
 }

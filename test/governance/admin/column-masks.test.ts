@@ -118,7 +118,7 @@ describe('column masks', () => {
     expect(custom.expression).toBe('concat(\'***-**-\', "right"(ssn, 4))');
   });
 
-  it('need the right to grant SELECT on the table; lists show what the caller may DESCRIBE', async () => {
+  it('need admin, ownership or MANAGE_GRANTS; lists show what the caller may DESCRIBE', async () => {
     await w.admin.grant(w.as.root, {
       privileges: ['SELECT'],
       securable: CUSTOMERS,
@@ -152,5 +152,52 @@ describe('column masks', () => {
     expect((await rejection(w.admin.deleteColumnMask(w.as.root, table, 'ssn'))).code).toBe(
       'MASK_NOT_FOUND',
     );
+  });
+
+  it('cannot be lifted with SELECT WITH GRANT OPTION: the raw SSNs stay masked', async () => {
+    await w.admin.grant(w.as.root, {
+      privileges: ['SELECT'],
+      securable: CUSTOMERS,
+      grantee: user('alice'),
+      withGrantOption: true,
+    });
+    await w.admin.setColumnMask(w.as.root, { table, column: 'ssn', function: 'MASK' });
+    const exemptSelf = await rejection(
+      w.admin.setColumnMask(w.as.alice, {
+        table,
+        column: 'ssn',
+        function: 'MASK',
+        exempt: [user('alice')],
+      }),
+    );
+    expect(exemptSelf.code).toBe('PERMISSION_DENIED');
+    expect(exemptSelf.message).toContain('SELECT with grant option is not enough');
+    expect((await rejection(w.admin.deleteColumnMask(w.as.alice, table, 'ssn'))).code).toBe(
+      'PERMISSION_DENIED',
+    );
+    expect(
+      (await w.authorizer.readPolicy(w.as.alice.principal, table, customerColumns)).masks,
+    ).toHaveProperty('ssn');
+  });
+
+  it('are set and deleted by MANAGE_GRANTS on the table, and by an owner above it', async () => {
+    await w.admin.grant(w.as.root, {
+      privileges: ['MANAGE_GRANTS'],
+      securable: CUSTOMERS,
+      grantee: user('bob'),
+    });
+    await w.admin.setColumnMask(w.as.bob, { table, column: 'ssn', function: 'MASK_HASH' });
+    await w.admin.deleteColumnMask(w.as.bob, table, 'ssn');
+    await w.admin.recordOwner({ kind: 'namespace', path: ['bronze'] }, user('carol'), 'root');
+    await w.admin.setColumnMask(w.as.carol, {
+      table,
+      column: 'ssn',
+      function: 'MASK',
+      exempt: [user('carol')],
+    });
+    expect(w.audit.last()).toMatchObject({ action: 'mask.set', decision: 'allow' });
+    expect((await w.admin.listColumnMasks(w.as.root, table)).map((m) => m.exempt)).toEqual([
+      [user('carol')],
+    ]);
   });
 });

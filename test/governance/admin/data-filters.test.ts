@@ -80,38 +80,67 @@ describe('data filters', () => {
     await w.admin.createDataFilter(w.as.root, { name: 'f', table: MONTHLY.path });
   });
 
-  it('need the right to grant SELECT on the table', async () => {
+  it('are not managed with SELECT WITH GRANT OPTION: no self-granted or deleted filters', async () => {
     await w.admin.grant(w.as.root, {
       privileges: ['SELECT'],
       securable: CUSTOMERS,
       grantee: user('alice'),
       withGrantOption: true,
     });
-    await w.admin.grant(w.as.root, {
-      privileges: ['SELECT'],
-      securable: CUSTOMERS,
-      grantee: user('bob'),
-    });
-    await w.admin.createDataFilter(w.as.alice, {
-      name: 'by_alice',
+    await w.admin.createDataFilter(w.as.root, {
+      name: 'eu',
       table,
       rowPredicate: "region = 'EU'",
+      grantees: [user('bob')],
     });
-    const bob = await rejection(w.admin.createDataFilter(w.as.bob, { name: 'by_bob', table }));
-    expect(bob.code).toBe('PERMISSION_DENIED');
+    const create = await rejection(
+      w.admin.createDataFilter(w.as.alice, { name: 'by_alice', table, grantees: [user('alice')] }),
+    );
+    expect(create.code).toBe('PERMISSION_DENIED');
+    expect(create.message).toContain('SELECT with grant option is not enough');
+    expect(create.message).toContain('MANAGE_GRANTS');
     expect(w.audit.last()).toMatchObject({
       action: 'filter.create',
       decision: 'deny',
-      principal: { name: 'bob' },
+      principal: { name: 'alice' },
     });
+    for (const attempt of [
+      w.admin.grantDataFilter(w.as.alice, table, 'eu', user('carol')),
+      w.admin.revokeDataFilter(w.as.alice, table, 'eu', user('bob')),
+      w.admin.deleteDataFilter(w.as.alice, table, 'eu'),
+    ]) {
+      expect((await rejection(attempt)).code).toBe('PERMISSION_DENIED');
+    }
+    expect((await w.admin.listDataFilters(w.as.root, table)).map((f) => f.grantees)).toEqual([
+      [user('bob')],
+    ]);
     // carol cannot see the table: same answer as for a missing table, and no column list leaks.
     const carol = await rejection(
       w.admin.createDataFilter(w.as.carol, { name: 'x', table, includeColumns: ['nope'] }),
     );
     expect(carol.code).toBe('TABLE_NOT_FOUND');
-    expect((await rejection(w.admin.deleteDataFilter(w.as.bob, table, 'by_alice'))).code).toBe(
-      'PERMISSION_DENIED',
+  });
+
+  it('are managed by MANAGE_GRANTS on the table or above, and by owners of it or above', async () => {
+    await w.admin.grant(w.as.root, {
+      privileges: ['MANAGE_GRANTS'],
+      securable: { kind: 'namespace', path: ['bronze'] },
+      grantee: user('bob'),
+    });
+    await w.admin.createDataFilter(w.as.bob, { name: 'by_bob', table, rowPredicate: 'id > 0' });
+    await w.admin.grantDataFilter(w.as.bob, table, 'by_bob', user('alice'));
+    await w.admin.revokeDataFilter(w.as.bob, table, 'by_bob', user('alice'));
+    await w.admin.deleteDataFilter(w.as.bob, table, 'by_bob');
+    expect(w.audit.last()).toMatchObject({ action: 'filter.delete', decision: 'allow' });
+
+    await w.admin.recordOwner(
+      { kind: 'namespace', path: ['bronze', 'crm'] },
+      user('carol'),
+      'root',
     );
+    await w.admin.createDataFilter(w.as.carol, { name: 'by_carol', table });
+    await w.admin.deleteDataFilter(w.as.carol, table, 'by_carol');
+    expect(await w.admin.listDataFilters(w.as.root, table)).toEqual([]);
   });
 
   it('are granted, revoked, listed by visibility and deleted', async () => {

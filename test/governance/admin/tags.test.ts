@@ -168,6 +168,60 @@ describe('tag assignments', () => {
     await w.admin.assignTag(w.as.carol, CUSTOMERS, 'domain', 'marketing');
   });
 
+  it('under a tag policy on the key, also need the right to grant what the policy grants', async () => {
+    await keys();
+    await w.admin.createTagPolicy(w.as.root, {
+      expression: 'sensitivity IN (public, internal)',
+      privileges: ['SELECT'],
+      grantee: group('marketing_team'),
+    });
+    await w.admin.assignTag(w.as.root, GOLD, 'sensitivity', 'internal');
+    const amount = { kind: 'column' as const, path: [...MONTHLY.path, 'amount'] };
+    await w.admin.assignTag(w.as.root, amount, 'sensitivity', 'confidential');
+    // bob (in marketing_team) may apply tags in gold.revenue, nothing more.
+    await w.admin.grant(w.as.root, {
+      privileges: ['APPLY_TAG'],
+      securable: REVENUE,
+      grantee: user('bob'),
+    });
+    const canRead = async () =>
+      (await w.authorizer.decide(w.as.bob.principal, 'SELECT', amount)).allowed;
+    expect(await canRead()).toBe(false);
+
+    // Tagging into the policy, overriding the restrictive tag, or removing it: all refused.
+    for (const attempt of [
+      w.admin.assignTag(w.as.bob, amount, 'sensitivity', 'public'),
+      w.admin.unassignTag(w.as.bob, amount, 'sensitivity'),
+      w.admin.assignTag(w.as.bob, MONTHLY, 'sensitivity', 'public'),
+    ]) {
+      const err = await rejection(attempt);
+      expect(err.code).toBe('PERMISSION_DENIED');
+      expect(err.message).toContain('tag policy "sensitivity IN (public, internal)" grants SELECT');
+    }
+    expect(w.audit.last()).toMatchObject({ action: 'tag.assign', decision: 'deny' });
+    expect(await canRead()).toBe(false);
+    // A key no policy mentions still takes APPLY_TAG alone.
+    await w.admin.assignTag(w.as.bob, MONTHLY, 'domain', 'finance');
+
+    // Whoever could grant SELECT there anyway may: MANAGE_GRANTS with APPLY_TAG, an owner, an admin.
+    await w.admin.grant(w.as.root, {
+      privileges: ['APPLY_TAG', 'MANAGE_GRANTS'],
+      securable: MONTHLY,
+      grantee: user('alice'),
+    });
+    await w.admin.assignTag(w.as.alice, amount, 'sensitivity', 'public');
+    await w.admin.recordOwner(CUSTOMERS, user('carol'), 'root');
+    await w.admin.assignTag(w.as.carol, CUSTOMERS, 'sensitivity', 'public');
+    await w.admin.unassignTag(w.as.carol, CUSTOMERS, 'sensitivity');
+    await w.admin.unassignTag(w.as.root, amount, 'sensitivity');
+    expect(await w.admin.listTags(w.as.root, amount)).toContainEqual({
+      securable: amount,
+      key: 'sensitivity',
+      value: 'internal',
+      inheritedFrom: GOLD,
+    });
+  });
+
   it('are inherited namespace -> table -> column, the nearest winning', async () => {
     await keys();
     const region = { kind: 'column' as const, path: [...MONTHLY.path, 'region'] };

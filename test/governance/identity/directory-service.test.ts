@@ -319,25 +319,75 @@ describe('DirectoryService: deleting', () => {
     };
   }
 
-  it('a deleted principal loses tokens at once, memberships and grants, but keeps ownership', async () => {
+  /** What `lakeward owner set` does for these tests: ownership moves to the admin. */
+  async function reassignOwnership(from: { kind: 'principal' | 'group'; name: string }) {
+    for (const g of await metastore.grants.list()) {
+      if (g.privilege !== 'OWNER' || g.grantee.kind !== from.kind || g.grantee.name !== from.name)
+        continue;
+      await metastore.grants.delete(g.id);
+      await metastore.grants.upsert({
+        securable: g.securable,
+        privilege: 'OWNER',
+        grantee: { kind: 'principal', name: 'admin' },
+        withGrantOption: false,
+        grantedBy: 'admin',
+      });
+    }
+  }
+
+  it('refuses to delete a principal that still owns something, changing nothing', async () => {
+    const erin = await signedIn('erin');
+    const token = await directory.issueToken(erin, { name: 'laptop' });
+    await giveEverything({ kind: 'principal', name: 'erin' });
+    const before = await leftFor({ kind: 'principal', name: 'erin' });
+
+    const err = await failure(directory.deletePrincipal(admin, 'erin'));
+    expect(err).toMatchObject({ code: 'PRINCIPAL_OWNS_OBJECTS', kind: 'conflict' });
+    expect(err.message).toContain('erin still owns table gold.revenue.monthly');
+    expect(err.hint).toContain('lakeward owner set table gold.revenue.monthly user');
+    // Nothing happened: the name (and what it owns) cannot pass to a new erin.
+    expect(await metastore.principals.getByName('erin')).toBeDefined();
+    expect(await leftFor({ kind: 'principal', name: 'erin' })).toEqual(before);
+    await expect(auth.authenticate(token.token)).resolves.toMatchObject({ name: 'erin' });
+  });
+
+  it('names at most ten owned securables and counts the rest', async () => {
+    await signedIn('ivy');
+    for (let i = 0; i < 12; i += 1) {
+      await metastore.grants.upsert({
+        securable: { kind: 'table', path: ['gold', `t${String(i).padStart(2, '0')}`] },
+        privilege: 'OWNER',
+        grantee: { kind: 'principal', name: 'ivy' },
+        withGrantOption: false,
+        grantedBy: 'admin',
+      });
+    }
+    const err = await failure(directory.deletePrincipal(admin, 'ivy'));
+    expect(err.code).toBe('PRINCIPAL_OWNS_OBJECTS');
+    expect(err.message.match(/table gold\.t\d\d/g)).toHaveLength(10);
+    expect(err.message).toContain('and 2 more');
+  });
+
+  it('a deleted principal loses tokens at once, memberships and grants', async () => {
     const erin = await signedIn('erin');
     const token = await directory.issueToken(erin, { name: 'laptop' });
     await expect(auth.authenticate(token.token)).resolves.toMatchObject({ name: 'erin' });
     await directory.createGroup(admin, { name: 'team' });
     await directory.addMember(admin, 'team', { kind: 'principal', name: 'erin' });
     await giveEverything({ kind: 'principal', name: 'erin' });
+    await reassignOwnership({ kind: 'principal', name: 'erin' });
 
     await directory.deletePrincipal(admin, 'erin');
 
     // Verified a moment ago and still in the (hour-long) cache: refused anyway.
     expect((await failure(auth.authenticate(token.token))).code).toBe('INVALID_TOKEN');
     expect(await leftFor({ kind: 'principal', name: 'erin' })).toEqual({
-      grants: ['OWNER'],
+      grants: [],
       tagPolicies: 0,
       filters: [['keepers']],
       masks: [['keepers']],
     });
-    expect(lastEvent().reason).toContain('still owns table gold.revenue.monthly');
+    expect(lastEvent().reason).toBe('removed 2 grant(s), 1 filter grant(s), 1 mask exemption(s)');
     // A new principal with the same name starts with nothing of the old one's.
     const again = await signedIn('erin');
     expect((await directory.whoami(again)).groups).toEqual([]);
@@ -364,9 +414,15 @@ describe('DirectoryService: deleting', () => {
       name: 'marketing_team',
     });
     await giveEverything({ kind: 'group', name: 'marketing_team' });
+    const owns = await failure(directory.deleteGroup(admin, 'marketing_team'));
+    expect(owns.code).toBe('PRINCIPAL_OWNS_OBJECTS');
+    expect(owns.message).toContain('Group marketing_team still owns table gold.revenue.monthly');
+    expect((await directory.listGroups(admin)).map((g) => g.name)).toContain('marketing_team');
+
+    await reassignOwnership({ kind: 'group', name: 'marketing_team' });
     await directory.deleteGroup(admin, 'marketing_team');
     expect(await leftFor({ kind: 'group', name: 'marketing_team' })).toEqual({
-      grants: ['OWNER'],
+      grants: [],
       tagPolicies: 0,
       filters: [['keepers']],
       masks: [['keepers']],
@@ -412,6 +468,25 @@ describe('DirectoryService: tokens', () => {
     await expect(auth.authenticate(forGina.token)).resolves.toMatchObject({ name: 'gina' });
     await directory.revokeToken(admin, token.id);
     expect((await failure(auth.authenticate(token.token))).code).toBe('TOKEN_REVOKED');
+  });
+
+  it('lets MANAGE_GRANTS list but not issue or revoke tokens of others (that would be impersonation)', async () => {
+    const gina = await signedIn('gina');
+    const manager = await signedIn('manager');
+    rule.managers.add('manager');
+    const token = await directory.issueToken(gina, { name: 'laptop' });
+    expect((await directory.listTokens(manager, 'gina')).map((t) => t.id)).toEqual([token.id]);
+    for (const attempt of [
+      directory.issueToken(manager, { principal: 'gina', name: 'mine-now' }),
+      directory.revokeToken(manager, token.id),
+    ]) {
+      const err = await failure(attempt);
+      expect(err.code).toBe('PERMISSION_DENIED');
+      expect(err.hint).toBe('ask an admin to do it');
+      expect(lastEvent()).toMatchObject({ caller: manager, decision: 'deny' });
+    }
+    expect((await directory.listTokens(admin, 'gina')).map((t) => t.name)).toEqual(['laptop']);
+    await expect(auth.authenticate(token.token)).resolves.toMatchObject({ name: 'gina' });
   });
 
   it('checks token names and expiry, and says when a token does not exist', async () => {

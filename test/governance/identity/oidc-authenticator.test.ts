@@ -207,15 +207,41 @@ describe('createAuthenticator with OIDC', () => {
     expect(err.code).toBe('OIDC_USER_UNKNOWN');
     expect(err.hint).toContain('principals create carol');
     expect(await metastore.principals.getByName('carol')).toBeUndefined();
-    const carol = await metastore.principals.create({ name: 'carol', kind: 'user', isAdmin: true });
+    const carol = await metastore.principals.create({
+      name: 'carol',
+      kind: 'user',
+      isAdmin: false,
+    });
     await expect(auth.authenticate(await sign({ preferred_username: 'carol' }))).resolves.toEqual({
       id: carol.id,
       name: 'carol',
       kind: 'user',
-      isAdmin: true,
+      isAdmin: false,
       authMethod: 'oidc',
       externalGroups: [],
     });
+  });
+
+  it('never signs in as an admin or a service principal that has the claimed name', async () => {
+    await metastore.principals.create({ name: 'root', kind: 'user', isAdmin: true });
+    await metastore.principals.create({ name: 'etl', kind: 'service', isAdmin: false });
+    for (const autoCreateUsers of [true, false]) {
+      const auth = authenticator({ autoCreateUsers });
+      for (const [name, what] of [
+        ['root', 'an admin'],
+        ['etl', 'a service principal'],
+      ] as const) {
+        const err = await failure(auth.authenticate(await sign({ preferred_username: name })));
+        expect(err).toMatchObject({ code: 'OIDC_PRINCIPAL_NOT_LINKABLE', kind: 'unauthenticated' });
+        expect(err.message).toContain(`${name}, ${what}`);
+        expect(err.hint).toContain('single sign-on is for user principals');
+      }
+    }
+    // Neither was changed nor duplicated by the attempts.
+    expect((await metastore.principals.list()).map((p) => [p.name, p.kind, p.isAdmin])).toEqual([
+      ['etl', 'service', false],
+      ['root', 'user', true],
+    ]);
   });
 
   it('reads the user name and groups from the configured claims', async () => {
