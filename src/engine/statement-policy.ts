@@ -1,4 +1,5 @@
 import { InvalidInput } from '../errors/index.js';
+import { allowedFunctions } from './allowed-functions.js';
 import type { SqlNode } from './sql-parser.js';
 
 /**
@@ -21,7 +22,10 @@ const allowedFromKinds = new Set([
 /** Table functions that only compute rows from their arguments and read nothing. */
 const generatorFunctions = new Set(['range', 'generate_series', 'unnest']);
 
-/** Scalar functions that read settings, the environment, logs or run SQL of their own. */
+/**
+ * Functions that read settings, the environment, logs, files or run SQL of their
+ * own. None is on the allow-list; naming them gives their refusal a sharper reason.
+ */
 const deniedFunctions = new Set([
   'getenv',
   'current_setting',
@@ -88,15 +92,35 @@ export function checkFromItem(node: SqlNode): void {
   }
 }
 
-/** Throws when a function call could reach outside the query's tables. */
+/** Whether a function is refused because it reads outside the query's tables. */
+export function readsOutsideTables(name: string): boolean {
+  const lower = name.toLowerCase();
+  return deniedFunctions.has(lower) || deniedPrefixes.some((p) => lower.startsWith(p));
+}
+
+/**
+ * Throws unless the function is on the allow-list: an allow-list, not a deny-list,
+ * so that a function a DuckDB upgrade adds is refused until someone reviews it.
+ */
 export function checkFunctionCall(node: SqlNode): void {
   const name = String(node.function_name).toLowerCase();
-  if (deniedFunctions.has(name) || deniedPrefixes.some((p) => name.startsWith(p))) {
+  if (readsOutsideTables(name)) {
     throw new InvalidInput(
       'FUNCTION_NOT_ALLOWED',
       `The function ${name}() is not allowed in a query: it reads outside the query's tables.`,
       {
         hint: 'Remove the call; queries may only read catalog tables.',
+        details: { function: name },
+      },
+    );
+  }
+  // A generator is a FUNCTION node too: under a TABLE_FUNCTION, or unnest in a select list.
+  if (!allowedFunctions.has(name) && !generatorFunctions.has(name)) {
+    throw new InvalidInput(
+      'FUNCTION_NOT_ALLOWED',
+      `The function ${name}() is not allowed in a query: it is not on the allow-list of query functions.`,
+      {
+        hint: "Check the function's name; queries may call DuckDB's built-in scalar, aggregate and window functions, except those that read the session, settings or catalog.",
         details: { function: name },
       },
     );
