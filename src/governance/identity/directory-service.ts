@@ -304,11 +304,19 @@ export class DirectoryService implements Directory {
     apply: (tx: Repositories) => Promise<T>,
     describe?: (result: T) => string,
   ): Promise<T> {
-    const result = await this.#metastore.transaction(async (tx) => {
-      const value = await apply(tx);
-      await tx.policyVersion.bump();
-      return value;
-    });
+    let result: T;
+    try {
+      result = await this.#metastore.transaction(async (tx) => {
+        const value = await apply(tx);
+        await tx.policyVersion.bump();
+        return value;
+      });
+    } catch (err) {
+      // Refused by a rule checked inside the transaction (last admin, still an owner,
+      // a group cycle): the attempt is recorded like any other refusal.
+      if (err instanceof Conflict) await this.#access.record(caller, change, 'deny', err.code);
+      throw err;
+    }
     this.#deps.authorizer.invalidate();
     await this.#access.record(caller, change, 'allow', describe?.(result));
     return result;

@@ -349,6 +349,12 @@ describe('DirectoryService: deleting', () => {
     expect(await metastore.principals.getByName('erin')).toBeDefined();
     expect(await leftFor({ kind: 'principal', name: 'erin' })).toEqual(before);
     await expect(auth.authenticate(token.token)).resolves.toMatchObject({ name: 'erin' });
+    expect(lastEvent()).toMatchObject({
+      action: 'principal.delete',
+      resource: 'principal:erin',
+      decision: 'deny',
+      reason: 'PRINCIPAL_OWNS_OBJECTS',
+    });
   });
 
   it('names at most ten owned securables and counts the rest', async () => {
@@ -398,6 +404,7 @@ describe('DirectoryService: deleting', () => {
     const err = await failure(directory.deletePrincipal(admin, 'admin'));
     expect(err.code).toBe('LAST_ADMIN');
     expect(err.hint).toContain('another admin');
+    expect(lastEvent()).toMatchObject({ decision: 'deny', reason: 'LAST_ADMIN' });
     await signedIn('root2', true);
     await directory.deletePrincipal(admin, 'admin');
     expect(await metastore.principals.getByName('admin')).toBeUndefined();
