@@ -4,7 +4,7 @@ import { formatNamespace, formatTableName } from './names.js';
 
 export function tableNotFound(ident: TableIdent): NotFound {
   return new NotFound('TABLE_NOT_FOUND', `Table ${formatTableName(ident)} does not exist`, {
-    hint: `lakeward tables list ${formatNamespace(ident.namespace)}`,
+    hint: `lakeward table list ${formatNamespace(ident.namespace)}`,
   });
 }
 

@@ -109,7 +109,7 @@ describe('QueryService over the catalog', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LakewardError);
     expect((err as LakewardError).code).toBe('TABLE_NOT_FOUND');
-    expect((err as LakewardError).hint).toBe('lakeward tables list bronze.retail');
+    expect((err as LakewardError).hint).toBe('lakeward table list bronze.retail');
   });
 
   it('reads an earlier snapshot with AT (VERSION => id)', async () => {

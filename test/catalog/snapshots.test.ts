@@ -129,7 +129,7 @@ describe('snapshots, rollback, schema evolution and the resolver', () => {
     expect(partial.code).toBe('INVALID_TABLE_REFERENCE');
     const missing = await failure(resolver.resolve({ parts: ['bronze', 'x', 'y'] }));
     expect(missing.message).toBe('Table bronze.x.y does not exist');
-    expect(missing.hint).toBe('lakeward tables list bronze.x');
+    expect(missing.hint).toBe('lakeward table list bronze.x');
   });
 
   it('lets two writers that loaded the same version both commit (CAS through the metastore)', async () => {

@@ -109,7 +109,7 @@ describe('tables', () => {
     );
     expect(unknown.code).toBe('TABLE_NOT_FOUND');
     expect(unknown.message).toBe('Table bronze.x.y does not exist');
-    expect(unknown.hint).toBe('lakeward tables list bronze.x');
+    expect(unknown.hint).toBe('lakeward table list bronze.x');
   });
 
   it('leaves nothing behind when the Iceberg create fails', async () => {

@@ -79,7 +79,7 @@ describe('every API call is audited', () => {
       principal: null,
       userAgent: 'no-token-client',
     });
-    expect(anonymous?.sourceAddress).toBeTruthy();
+    expect(anonymous?.sourceAddress).toBe('127.0.0.1');
     expect((await events({ principal: 'alice', decision: 'deny' })).map((e) => e.action)).toContain(
       'http POST /api/v1/principals',
     );

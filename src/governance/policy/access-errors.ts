@@ -17,11 +17,11 @@ export function hiddenError(securable: Securable): NotFound {
   }
   if (securable.kind === 'volume') {
     return new NotFound('VOLUME_NOT_FOUND', `Volume ${path.join('.')} does not exist`, {
-      hint: `lakeward volumes list ${path.slice(0, -1).join('.')}`,
+      hint: `check the volume's name and its namespace ${path.slice(0, -1).join('.')}`,
     });
   }
   return new NotFound('TABLE_NOT_FOUND', `Table ${path.join('.')} does not exist`, {
-    hint: `lakeward tables list ${path.slice(0, -1).join('.')}`,
+    hint: `lakeward table list ${path.slice(0, -1).join('.')}`,
   });
 }
 

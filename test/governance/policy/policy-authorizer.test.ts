@@ -216,7 +216,7 @@ describe('require and canGrant', () => {
     expect(error).toMatchObject({
       code: 'TABLE_NOT_FOUND',
       message: 'Table gold.revenue.monthly does not exist',
-      hint: 'lakeward tables list gold.revenue',
+      hint: 'lakeward table list gold.revenue',
     });
     const ns = await fx
       .authorizer()
