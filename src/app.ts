@@ -11,11 +11,13 @@ import { fileURLToPath } from 'node:url';
 import {
   AccessGate,
   Catalog,
+  CatalogChanges,
   CatalogSecurables,
   GovernedCatalog,
   LAYERS,
   QueryService,
 } from './catalog/index.js';
+import type { CatalogChange } from './catalog/index.js';
 import { CONFIG_FILE, defaultsFor, loadConfig, parseConfig } from './config/index.js';
 import type { LakewardConfig } from './config/index.js';
 import { QueryEngine, openSession } from './engine/index.js';
@@ -62,6 +64,8 @@ export interface Services {
   readonly audit: AuditLog;
   readonly directory: Directory;
   readonly policies: PolicyAdmin;
+  /** Catalog changes, published after commit (the search index listens). */
+  readonly changes: CatalogChanges;
   /** Releases the engine and the metastore connections; call once on shutdown. */
   close(): Promise<void>;
 }
@@ -142,6 +146,7 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
     const securables = new CatalogSecurables(catalog);
     const policies = new PolicyAdministration(metastore, { authorizer, audit, securables });
     const gate = new AccessGate(authorizer, audit);
+    const changes = new CatalogChanges(reportChangeFailure);
     const auditTable = new AuditSystemTable(metastore, { authorizer, tempDir });
     const query = new QueryService(engine, catalog, config.query, { gate, auditTable });
     const batch = new BatchIngest({ catalog, metastore, openSession, config, tempDir });
@@ -160,6 +165,7 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       audit,
       directory,
       policies,
+      changes,
       async close() {
         engine.close();
         await metastore.close();
@@ -169,6 +175,14 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
     await metastore.close();
     throw err;
   }
+}
+
+/** A listener of catalog changes failed: the change stands, a view of it (search) may lag. */
+function reportChangeFailure(err: unknown, change: CatalogChange): void {
+  const reason = err instanceof Error ? err.message : String(err);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'warn', msg: 'a catalog change was not applied to search', change, reason })}\n`,
+  );
 }
 
 export interface InitHomeOptions {

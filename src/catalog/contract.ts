@@ -134,3 +134,103 @@ export interface CatalogService {
   /** The resolver the query engine uses to read tables by their catalog names. */
   resolver(): TableResolver;
 }
+
+// --- issue 4: the contracts that the catalog's parts code against ---
+
+/**
+ * Something whose searchable description changed, published after the commit (see
+ * CatalogChanges). A rename publishes the old path as removed and the new one as changed.
+ */
+export type CatalogChange =
+  | { kind: 'namespace' | 'table' | 'volume'; path: string[]; removed?: boolean }
+  | { kind: 'glossary_term'; name: string; removed?: boolean }
+  | { kind: 'volume_file'; volume: string[]; fileId: string; removed?: boolean };
+
+export const CERTIFICATIONS = ['draft', 'certified', 'deprecated'] as const;
+export type Certification = (typeof CERTIFICATIONS)[number];
+
+/** The business metadata of a namespace, table or volume (issue 4, item 1). */
+export interface BusinessMetadata {
+  /** Markdown. */
+  description: string | null;
+  /** Who answers for it: a principal or a group, and a contact e-mail. */
+  owner: { kind: 'principal' | 'group'; name: string; contactEmail: string | null } | null;
+  certification: {
+    status: Certification;
+    /** Why it is deprecated (required then). */
+    reason: string | null;
+    /** What to use instead, e.g. 'gold.revenue.daily_v2'. */
+    replacement: string | null;
+    by: string;
+    at: string;
+  } | null;
+  /** Free and typed custom properties, as text (typed ones validated on write). */
+  properties: Record<string, string>;
+  /** Markdown, by column name (tables only). */
+  columnDescriptions: Record<string, string>;
+}
+
+/** Reads business metadata; implemented in src/catalog/metadata/. Path as in Securable. */
+export interface MetadataReader {
+  read(kind: 'namespace' | 'table' | 'volume', path: string[]): Promise<BusinessMetadata>;
+}
+
+/** Reads the glossary links of a table (and its columns); implemented in src/catalog/glossary/. */
+export interface GlossaryReader {
+  /** Terms linked to the table or one of its columns (column null for the table itself). */
+  linkedTo(tablePath: string[]): Promise<{ term: string; column: string | null }[]>;
+  /** A term as search shows it; undefined when there is none. */
+  term(name: string): Promise<
+    | {
+        name: string;
+        definition: string;
+        synonyms: string[];
+        owner: string | null;
+        parent: string | null;
+      }
+    | undefined
+  >;
+}
+
+/** A file of a volume, with what was extracted from it; implemented in src/catalog/volumes/. */
+export interface VolumeFileInfo {
+  id: string;
+  /** Path inside the volume, e.g. 'daisy/1001.jpg'. */
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+  contentType: string;
+  uploadedBy: string;
+  uploadedAt: string;
+  /** Extracted metadata: image_width, exif_make, pdf_pages, text_line_count, … */
+  metadata: Record<string, string | number | null>;
+  /** Extracted text (PDF, plain text), for search; may be cut short. */
+  text: string | null;
+}
+
+export interface VolumeFileReader {
+  file(volume: string[], fileId: string): Promise<VolumeFileInfo | undefined>;
+}
+
+export const EXTERNAL_FORMATS = ['parquet', 'csv', 'json', 'ndjson'] as const;
+export type ExternalFormat = (typeof EXTERNAL_FORMATS)[number];
+
+/**
+ * Raw files registered in place as a table (what crawlers register). Queries read every
+ * file under the location that matches the format and no exclusion, at query time.
+ */
+export interface ExternalTableSpec {
+  /** file:///absolute/folder, inside one of the configured external locations. */
+  location: string;
+  format: ExternalFormat;
+  /** gzip, zstd … or none; DuckDB reads compressed text files directly. */
+  compression: 'none' | 'gzip' | 'zstd';
+  /** CSV/TSV dialect, as sniffed. */
+  csv?: { delimiter: string; quote: string; escape: string; header: boolean };
+  /** The data columns (Iceberg types) followed by nothing: partition columns are apart. */
+  columns: { name: string; type: string }[];
+  /** Columns from key=value folders, outermost first. */
+  partitionColumns: { name: string; type: string }[];
+  /** Globs relative to the location whose files are not part of the table. */
+  exclude: string[];
+}

@@ -34,3 +34,5 @@ export {
   parentOf,
   tableSecurable,
 } from './catalog-securables.js';
+export { CatalogChanges } from './catalog-changes.js';
+export { CERTIFICATIONS, EXTERNAL_FORMATS } from './contract.js';

@@ -111,6 +111,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    catalog: z
+      .object({
+        /**
+         * Folders outside the warehouse whose raw files may be registered as external
+         * tables and crawled (file:///absolute/folder). Nothing outside them and the
+         * warehouse is ever read; only this file, not an API call, can add one.
+         */
+        externalLocations: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .prefault({}),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -1,4 +1,11 @@
 import type { ColumnType } from 'kysely';
+import type { CatalogMetadataTables } from './catalog-metadata-migration.js';
+import type { GlossaryTables } from './glossary-migration.js';
+import type { ClassificationTables } from './classification-migration.js';
+import type { SearchTables } from './search-migration.js';
+import type { ExternalTableTables } from './external-table-migration.js';
+import type { CrawlerTables } from './crawler-migration.js';
+import type { VolumeTables } from './volume-migration.js';
 
 /**
  * Row shapes of the metastore tables. Times are written as ISO text; SQLite hands them
@@ -182,7 +189,15 @@ export interface PolicyVersionTable {
   version: Count;
 }
 
-export interface Database {
+export interface Database
+  extends
+    CatalogMetadataTables,
+    GlossaryTables,
+    ClassificationTables,
+    SearchTables,
+    ExternalTableTables,
+    CrawlerTables,
+    VolumeTables {
   namespaces: NamespacesTable;
   tables: TablesTable;
   ingested_files: IngestedFilesTable;

@@ -1,4 +1,11 @@
 export type * from './repositories.js';
 export type * from './governance-repositories.js';
+export type * from './catalog-metadata-repository.js';
+export type * from './glossary-repository.js';
+export type * from './classification-repository.js';
+export type * from './search-repository.js';
+export type * from './external-table-repository.js';
+export type * from './crawler-repository.js';
+export type * from './volume-repository.js';
 export { TableKind } from './repositories.js';
 export { openMetastore } from './open-metastore.js';

@@ -10,6 +10,13 @@ import { ingestedFileRepository } from './ingested-file-repository.js';
 import { namespaceRepository } from './namespace-repository.js';
 import { policyVersionRepository } from './policy-version-repository.js';
 import { principalRepository } from './principal-repository.js';
+import { catalogMetadataRepository } from './catalog-metadata-repository.js';
+import { glossaryRepository } from './glossary-repository.js';
+import { classificationRepository } from './classification-repository.js';
+import { searchRepository } from './search-repository.js';
+import { externalTableRepository } from './external-table-repository.js';
+import { crawlerRepository } from './crawler-repository.js';
+import { volumeRepository } from './volume-repository.js';
 import type { Metastore } from './repositories.js';
 import { securablePathRepository } from './securable-path-repository.js';
 import { tableRepository } from './table-repository.js';
@@ -33,6 +40,13 @@ function repositories(executor: Executor): Repositories {
     securablePaths: securablePathRepository(executor),
     audit: auditRepository(executor),
     policyVersion: policyVersionRepository(executor),
+    metadata: catalogMetadataRepository(executor),
+    glossary: glossaryRepository(executor),
+    classifications: classificationRepository(executor),
+    search: searchRepository(executor),
+    externalTables: externalTableRepository(executor),
+    crawlers: crawlerRepository(executor),
+    volumes: volumeRepository(executor),
   };
 }
 

@@ -4,6 +4,13 @@ import { Unavailable } from '../errors/index.js';
 import type { MetastoreDialect } from './database.js';
 import type { ColumnTypes } from './governance-migration.js';
 import { governance } from './governance-migration.js';
+import { catalogMetadataTables } from './catalog-metadata-migration.js';
+import { glossaryTables } from './glossary-migration.js';
+import { classificationTables } from './classification-migration.js';
+import { searchTables } from './search-migration.js';
+import { externalTableTables } from './external-table-migration.js';
+import { crawlerTables } from './crawler-migration.js';
+import { volumeTables } from './volume-migration.js';
 
 const migrationTable = 'lakeward_migration';
 const migrationLockTable = 'lakeward_migration_lock';
@@ -98,9 +105,28 @@ function core(dialect: MetastoreDialect): Migration {
   };
 }
 
+/** Migration 0003: the catalog's business metadata, glossary, search, crawlers and volumes. */
+function catalog(t: ColumnTypes): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await catalogMetadataTables(db, t);
+      await glossaryTables(db, t);
+      await classificationTables(db, t);
+      await searchTables(db, t);
+      await externalTableTables(db, t);
+      await crawlerTables(db, t);
+      await volumeTables(db, t);
+    },
+  };
+}
+
 /** Forward-only: a migration, once released, is never changed or removed. */
 function migrations(dialect: MetastoreDialect): Record<string, Migration> {
-  return { '0001_core': core(dialect), '0002_governance': governance(types(dialect)) };
+  return {
+    '0001_core': core(dialect),
+    '0002_governance': governance(types(dialect)),
+    '0003_catalog': catalog(types(dialect)),
+  };
 }
 
 /** A brand-new database has no migration table yet. */

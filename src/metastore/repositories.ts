@@ -1,3 +1,10 @@
+import type { CatalogMetadataRepository } from './catalog-metadata-repository.js';
+import type { GlossaryRepository } from './glossary-repository.js';
+import type { ClassificationRepository } from './classification-repository.js';
+import type { SearchRepository } from './search-repository.js';
+import type { ExternalTableRepository } from './external-table-repository.js';
+import type { CrawlerRepository } from './crawler-repository.js';
+import type { VolumeRepository } from './volume-repository.js';
 import type {
   AuditRepository,
   DataPolicyRepository,
@@ -169,6 +176,13 @@ export interface Metastore {
   readonly securablePaths: SecurablePathRepository;
   readonly audit: AuditRepository;
   readonly policyVersion: PolicyVersionRepository;
+  readonly metadata: CatalogMetadataRepository;
+  readonly glossary: GlossaryRepository;
+  readonly classifications: ClassificationRepository;
+  readonly search: SearchRepository;
+  readonly externalTables: ExternalTableRepository;
+  readonly crawlers: CrawlerRepository;
+  readonly volumes: VolumeRepository;
   /** Runs fn in one database transaction; the repositories passed in are bound to it. */
   transaction<T>(fn: (tx: Omit<Metastore, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

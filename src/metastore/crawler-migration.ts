@@ -1,0 +1,9 @@
+import type { Kysely } from 'kysely';
+import type { ColumnTypes } from './governance-migration.js';
+
+/** Row types of the tables below, as Kysely sees them (merged into Database). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by this area's owner
+export interface CrawlerTables {}
+
+/** Part of migration 0003_catalog: crawlers, their schedules and runs. */
+export async function crawlerTables(_db: Kysely<unknown>, _types: ColumnTypes): Promise<void> {}
