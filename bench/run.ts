@@ -10,7 +10,9 @@ import { benchDecisions, benchGovernedQuery, type DecisionFigures } from './gove
 import { benchIngest, type IngestFigures } from './ingest.bench.js';
 import { freshLakehouse } from './lakehouse.js';
 import { benchQuery, type QueryFigures } from './query.bench.js';
+import { benchAllSearch, searchReport, type SearchFigures } from './search.bench.js';
 import { fmt } from './stats.js';
+import { benchVolumes, volumeReport, type VolumeFigures } from './volumes.bench.js';
 
 const COPIES = Number(process.env.LAKEWARD_BENCH_COPIES ?? 10);
 const COMMITS = Number(process.env.LAKEWARD_BENCH_COMMITS ?? 1000);
@@ -49,10 +51,16 @@ async function measureSize(size: string, files: string[]): Promise<SizeFigures> 
   return { size, ingest, query, governed };
 }
 
+interface CatalogFigures {
+  search: SearchFigures[];
+  volumes: VolumeFigures[];
+}
+
 function report(
   sizes: SizeFigures[],
   commits: CommitFigures[],
   decisions: DecisionFigures,
+  catalog: CatalogFigures,
 ): string {
   const lines = ['Lakeward benchmarks (each figure beside its baseline, same run)', ''];
   for (const { size, ingest, query, governed } of sizes) {
@@ -88,6 +96,10 @@ function report(
     `  one indexed grants lookup (SQLite) p50 ${fmt(d.lookupP50Ms, 3)} ms, p99 ${fmt(d.lookupP99Ms, 3)} ms`,
     `  list ${d.listedTables} tables filtered by permission: ${fmt(d.listMs)} ms (${d.visibleTables} visible)   (aim ≤ 100 ms)`,
     `  the same listing unfiltered: ${fmt(d.unfilteredListMs)} ms`,
+    '',
+    ...searchReport(catalog.search),
+    '',
+    ...volumeReport(catalog.volumes),
   );
   return lines.join('\n');
 }
@@ -104,7 +116,8 @@ async function main(): Promise<void> {
   const decisions = await benchDecisions(decisionLake);
   await decisionLake.services.close();
   if (POSTGRES) commits.push(await benchCommits(COMMITS, POSTGRES));
-  const text = report(sizes, commits, decisions);
+  const catalog = { search: await benchAllSearch(), volumes: await benchVolumes() };
+  const text = report(sizes, commits, decisions, catalog);
   console.log(text);
   mkdirSync('bench/results', { recursive: true });
   const strip = (s: SizeFigures) => ({
@@ -114,7 +127,7 @@ async function main(): Promise<void> {
   writeFileSync(
     'bench/results/latest.json',
     JSON.stringify(
-      { at: new Date().toISOString(), sizes: sizes.map(strip), commits, decisions },
+      { at: new Date().toISOString(), sizes: sizes.map(strip), commits, decisions, catalog },
       null,
       2,
     ),

@@ -12,13 +12,25 @@ import {
   AccessGate,
   Catalog,
   CatalogChanges,
+  CatalogMetadata,
   CatalogSecurables,
+  Classifications,
+  ExternalLocations,
+  Glossary,
   GovernedCatalog,
   LAYERS,
+  PropertyDefinitions,
   QueryService,
+  SearchIndexer,
+  SearchService,
+  metastoreListing,
+  governanceChange,
+  Volumes,
+  volumeExists,
 } from './catalog/index.js';
 import type { CatalogChange } from './catalog/index.js';
 import { CONFIG_FILE, defaultsFor, loadConfig, parseConfig } from './config/index.js';
+import { Crawlers } from './crawler/index.js';
 import type { LakewardConfig } from './config/index.js';
 import { QueryEngine, openSession } from './engine/index.js';
 import { AlreadyExists } from './errors/index.js';
@@ -54,6 +66,8 @@ export interface Services {
   readonly catalog: Catalog;
   /** The catalog use cases as a caller runs them: checked, filtered and audited. */
   readonly governed: GovernedCatalog;
+  /** Crawlers that find raw files and register them as external tables. */
+  readonly crawlers: Crawlers;
   readonly engine: QueryEngine;
   /** Governed and audited SQL. */
   readonly query: QueryService;
@@ -66,6 +80,18 @@ export interface Services {
   readonly policies: PolicyAdmin;
   /** Catalog changes, published after commit (the search index listens). */
   readonly changes: CatalogChanges;
+  /** Governed search over the catalog (the index follows `changes`). */
+  readonly search: SearchService;
+  /** Sensitive-data detection: suggested column classifications and their review. */
+  readonly classifications: Classifications;
+  /** The business glossary: terms, their hierarchy and their links to tables and columns. */
+  readonly glossary: Glossary;
+  /** Business metadata of namespaces, tables and volumes: descriptions, owners, certification, properties, history. */
+  readonly metadata: CatalogMetadata;
+  /** Typed custom properties that property values are checked against. */
+  readonly propertyDefinitions: PropertyDefinitions;
+  /** Volumes of unstructured files: their files, extracted metadata and file tables. */
+  readonly volumes: Volumes;
   /** Releases the engine and the metastore connections; call once on shutdown. */
   close(): Promise<void>;
 }
@@ -117,6 +143,7 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       metastore,
       store,
       commit: config.commit,
+      externalLocations: config.catalog.externalLocations,
       rowChanges: {
         session: {
           tempDir,
@@ -143,20 +170,123 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
     });
     const auth = createAuthenticator(metastore, config.auth);
     const directory = new DirectoryService(metastore, { auth, authorizer, audit });
-    const securables = new CatalogSecurables(catalog);
-    const policies = new PolicyAdministration(metastore, { authorizer, audit, securables });
-    const gate = new AccessGate(authorizer, audit);
+    const securables = new CatalogSecurables(catalog, {
+      exists: (path) => volumeExists(metastore, path),
+    });
     const changes = new CatalogChanges(reportChangeFailure);
+    const policies = new PolicyAdministration(metastore, {
+      authorizer,
+      audit,
+      securables,
+      onShownChange: async (securable) => {
+        const change = governanceChange(securable);
+        if (change !== undefined) await changes.publish(change);
+      },
+    });
+    const gate = new AccessGate(authorizer, audit);
+    const glossary = new Glossary({ metastore, catalog, gate, changes });
+    const propertyDefinitions = new PropertyDefinitions({ metastore, gate });
+    const metadata = new CatalogMetadata({
+      catalog,
+      metastore,
+      gate,
+      definitions: propertyDefinitions,
+      changes,
+    });
     const auditTable = new AuditSystemTable(metastore, { authorizer, tempDir });
-    const query = new QueryService(engine, catalog, config.query, { gate, auditTable });
+    const volumes = new Volumes({
+      metastore,
+      store,
+      gate,
+      changes,
+      policies,
+      tempDir,
+      maxFileBytes: config.server.maxUploadBytes,
+    });
+    const query = new QueryService(engine, catalog, config.query, {
+      gate,
+      auditTable,
+      volumes,
+      usage: metastore.search,
+    });
+    const searchIndexer = new SearchIndexer({
+      repository: metastore.search,
+      governance: metastore,
+      catalog,
+      metadata,
+      glossary,
+      volumes,
+      listing: metastoreListing(metastore),
+    });
+    changes.subscribe((change) => searchIndexer.apply(change));
+    const search = new SearchService({
+      repository: metastore.search,
+      indexer: searchIndexer,
+      gate,
+    });
     const batch = new BatchIngest({ catalog, metastore, openSession, config, tempDir });
-    const ingest = new GovernedIngest({ ingest: batch, catalog, gate, policies });
+    const classifications = new Classifications({
+      catalog,
+      query,
+      gate,
+      policies,
+      suggestions: metastore.classifications,
+      tags: metastore.tags,
+      changes,
+      system: async () => ({
+        principal: await auth.localAdmin(),
+        context: { channel: 'internal' },
+      }),
+    });
+    const ingest = new GovernedIngest({
+      ingest: batch,
+      catalog,
+      gate,
+      policies,
+      changes,
+      ...(config.catalog.classifyOnIngest && {
+        afterIngest: (caller, summary) =>
+          classifications.afterIngest(caller, summary, reportClassificationFailure),
+      }),
+    });
+    const governed = new GovernedCatalog({
+      catalog,
+      gate,
+      policies,
+      businessMetrics: glossary.businessMetrics,
+      changes,
+      metadata,
+    });
+    const crawlers = new Crawlers({
+      metastore,
+      gate,
+      catalog: governed,
+      locations: new ExternalLocations(config.catalog.externalLocations),
+      openSession: () =>
+        openSession({
+          tempDir,
+          memoryLimit: config.ingest.memoryLimit,
+          ...(config.query.threads === undefined ? {} : { threads: config.query.threads }),
+        }),
+      deprecate: async (caller, table, reason) => {
+        await metadata.certify(
+          caller,
+          { kind: 'table', path: table },
+          { status: 'deprecated', reason },
+        );
+      },
+    });
     return {
       config,
       store,
       metastore,
       catalog,
-      governed: new GovernedCatalog({ catalog, gate, policies }),
+      volumes,
+      governed,
+      crawlers,
+      glossary,
+      metadata,
+      propertyDefinitions,
       engine,
       query,
       ingest,
@@ -166,6 +296,8 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       directory,
       policies,
       changes,
+      search,
+      classifications,
       async close() {
         engine.close();
         await metastore.close();
@@ -175,6 +307,14 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
     await metastore.close();
     throw err;
   }
+}
+
+/** Detection after a load failed: the load stands, its columns are just not classified yet. */
+function reportClassificationFailure(err: unknown, table: string): void {
+  const reason = err instanceof Error ? err.message : String(err);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'warn', msg: 'sensitive-data detection after ingest failed', table, reason })}\n`,
+  );
 }
 
 /** A listener of catalog changes failed: the change stands, a view of it (search) may lag. */
@@ -219,6 +359,10 @@ export async function initHome(options: InitHomeOptions): Promise<InitHomeResult
     const admin = await bootstrapAdmin(services.auth);
     if (admin === undefined) return { config, created: false };
     await letEveryoneUseTheLayers(services.policies, admin.principal);
+    await services.classifications.ensureTagKey({
+      principal: admin.principal,
+      context: { channel: 'internal' },
+    });
     return { config, created: true, adminToken: admin.token };
   } finally {
     await services.close();
@@ -306,6 +450,12 @@ governance:
 
 audit:
   retentionDays: ${d.audit.retentionDays}   # events older than this are removed (the chain stays verifiable)
+
+catalog:
+  # Folders of raw files outside the warehouse that crawlers and external tables may read;
+  # nothing else outside the warehouse is ever read.
+  externalLocations: []     # e.g. ["file:///srv/landing"]
+  classifyOnIngest: ${d.catalog.classifyOnIngest}   # suggest sensitive-data classifications for new tables and columns
 
 # auth:
 #   oidc:                     # single sign-on: accept JWTs from this OpenID Connect issuer

@@ -58,8 +58,8 @@ export function columnShapes(table: Pick<TableDescription, 'columns'>): ColumnSh
 
 /**
  * What governance may ask the catalog about securables (grants on missing objects are
- * refused; filters and masks are checked against a table's columns). Volumes do not
- * exist yet, so none is ever found.
+ * refused; filters and masks are checked against a table's columns). Volumes are
+ * found through `volumes` (none without it).
  */
 export class CatalogSecurables implements SecurableDirectory {
   constructor(
@@ -67,6 +67,7 @@ export class CatalogSecurables implements SecurableDirectory {
       CatalogService,
       'describeNamespace' | 'tableExists' | 'describeTable'
     >,
+    private readonly volumes?: { exists(path: string[]): Promise<boolean> },
   ) {}
 
   async exists(securable: Securable): Promise<boolean> {
@@ -86,7 +87,7 @@ export class CatalogSecurables implements SecurableDirectory {
         return columns.some((c) => c.name === path[path.length - 1]);
       }
       case 'volume':
-        return false;
+        return path.length >= 3 && this.volumes !== undefined && this.volumes.exists(path);
     }
   }
 

@@ -10,12 +10,20 @@ import type { ObjectStore } from '../storage/index.js';
 import { namespaceNotFound, tableExists, tableNotFound } from './catalog-errors.js';
 import type {
   CatalogService,
+  ConvertedTable,
   CreateTableInput,
+  ExternalTablePatch,
+  ExternalTableSpec,
   NamespaceDescription,
   SnapshotInfo,
   TableDescription,
   TableIdent,
 } from './contract.js';
+import { conversionInput, copyRawRows } from './external/conversion.js';
+import { ExternalLocations } from './external/external-locations.js';
+import { ExternalTables } from './external/external-tables.js';
+import { createFilled } from './external/staged-create.js';
+import { purgeVolume, refuseVolumeName } from './volumes/volume-access.js';
 import { LAYERS } from './contract.js';
 import { MIRRORED_PROPERTIES, mirroredSubset, toCreateRequest } from './create-request.js';
 import { metastorePointer } from './metadata-pointer.js';
@@ -24,6 +32,7 @@ import { Namespaces, patchProperties } from './namespaces.js';
 import { describe, snapshotInfo } from './table-description.js';
 import { deleteRows, type DeletedRows, type RowChangeOptions } from './row-changes.js';
 import { CatalogResolver } from './table-resolver.js';
+import type { ResolverTarget } from './table-resolver.js';
 import { deleteObjectsUnder, hasObjectsUnder } from './warehouse-objects.js';
 
 type TablePatch = Parameters<CatalogService['updateTable']>[1];
@@ -37,6 +46,8 @@ export interface CatalogOptions {
   commit?: { maxRetries?: number; retryBaseDelayMs?: number };
   /** Needed by deleteRows, which rewrites data files in an engine session. */
   rowChanges?: RowChangeOptions;
+  /** Folders outside the warehouse whose raw files external tables may read. */
+  externalLocations?: readonly string[];
 }
 
 export interface OpenedTable {
@@ -51,6 +62,7 @@ export class Catalog implements CatalogService {
   readonly #commit: CatalogOptions['commit'];
   readonly #namespaces: Namespaces;
   readonly #rowChanges: RowChangeOptions | undefined;
+  readonly #external: ExternalTables;
 
   constructor(options: CatalogOptions) {
     this.#metastore = options.metastore;
@@ -58,6 +70,8 @@ export class Catalog implements CatalogService {
     this.#commit = options.commit;
     this.#namespaces = new Namespaces(options.metastore);
     this.#rowChanges = options.rowChanges;
+    const locations = new ExternalLocations(options.externalLocations ?? []);
+    this.#external = new ExternalTables(options.metastore, locations);
   }
 
   async bootstrap(): Promise<void> {
@@ -92,22 +106,37 @@ export class Catalog implements CatalogService {
 
   async dropNamespace(path: string[], options: { cascade?: boolean } = {}): Promise<void> {
     const content = await this.#namespaces.checkDroppable(path);
-    const empty = content.children.length === 0 && content.tables === 0;
+    const volumes = await this.#metastore.volumes.list(path);
+    const empty = content.children.length === 0 && content.tables === 0 && volumes.length === 0;
     if (!empty && options.cascade !== true) throw this.#namespaces.notEmpty(path, content);
     for (const child of content.children) await this.dropNamespace(child, options);
+    for (const volume of volumes) await purgeVolume(this.#metastore, this.#store, volume);
     for (const record of await this.#metastore.tables.list(path)) {
       await this.#dropRecord(record, true);
     }
     await this.#namespaces.delete(path);
   }
 
-  async createTable(ident: TableIdent, input: CreateTableInput): Promise<TableDescription> {
+  createTable(ident: TableIdent, input: CreateTableInput): Promise<TableDescription> {
+    return this.#create(ident, input);
+  }
+
+  /**
+   * With fill, the new table gets its first rows before anyone can see it (a conversion):
+   * on failure nothing of it stays.
+   */
+  async #create(
+    ident: TableIdent,
+    input: CreateTableInput,
+    fill?: (table: IcebergTable) => Promise<IcebergTable>,
+  ): Promise<TableDescription> {
     checkTableIdent(ident);
     const name = formatTableName(ident);
     const request = toCreateRequest(name, input);
     if (!(await this.#namespaces.exists(ident.namespace))) {
       throw namespaceNotFound(ident.namespace);
     }
+    await refuseVolumeName(this.#metastore, ident);
     await this.#takeOverAbandoned(ident);
     const record = await this.#metastore.tables.create({
       namespace: [...ident.namespace],
@@ -120,7 +149,11 @@ export class Catalog implements CatalogService {
       properties: { ...input.properties },
     });
     try {
-      const table = await createIcebergTable(this.#context(record, name), request);
+      const context = this.#context(record, name);
+      const table =
+        fill === undefined
+          ? await createIcebergTable(context, request)
+          : await createFilled(context, request, fill);
       const created = { ...record, metadataLocation: table.metadataLocation };
       return describe(created, this.#store.uri(record.location), table);
     } catch (err) {
@@ -151,11 +184,14 @@ export class Catalog implements CatalogService {
 
   async describeTable(ident: TableIdent): Promise<TableDescription> {
     const record = await this.#visibleRecord(ident);
+    if (record.kind === 'external') return this.#external.describe(record);
     const table = record.kind === 'iceberg' ? await this.#load(record) : undefined;
     return describe(record, this.#store.uri(record.location), table);
   }
 
   async updateTable(ident: TableIdent, patch: TablePatch): Promise<TableDescription> {
+    const found = await this.#visibleRecord(ident);
+    if (found.kind === 'external') return this.updateExternalTable(ident, patch);
     const { record, table } = await this.open(ident);
     const properties = patchProperties(
       record.properties,
@@ -173,9 +209,10 @@ export class Catalog implements CatalogService {
 
   async renameTable(from: TableIdent, to: TableIdent): Promise<void> {
     checkTableIdent(to);
-    const { record } = await this.open(from);
+    const record = await this.#visibleRecord(from);
     if (!(await this.#namespaces.exists(to.namespace))) throw namespaceNotFound(to.namespace);
     if (await this.#metastore.tables.get([...to.namespace], to.name)) throw tableExists(to);
+    await refuseVolumeName(this.#metastore, to);
     await this.#metastore.tables.rename(record.id, {
       namespace: [...to.namespace],
       name: to.name,
@@ -216,20 +253,93 @@ export class Catalog implements CatalogService {
   }
 
   resolver(): CatalogResolver {
-    return new CatalogResolver((ident) => this.open(ident), this.#store);
+    return new CatalogResolver((ident) => this.#openForRead(ident), this.#store);
+  }
+
+  async createExternalTable(
+    ident: TableIdent,
+    spec: ExternalTableSpec,
+    input: { description?: string; properties?: Record<string, string>; owner?: string } = {},
+  ): Promise<TableDescription> {
+    checkTableIdent(ident);
+    const checked = await this.#external.checked(spec);
+    if (!(await this.#namespaces.exists(ident.namespace))) {
+      throw namespaceNotFound(ident.namespace);
+    }
+    await refuseVolumeName(this.#metastore, ident);
+    await this.#takeOverAbandoned(ident);
+    return this.#external.describe(await this.#external.create(ident, checked, input));
+  }
+
+  async updateExternalTable(
+    ident: TableIdent,
+    patch: ExternalTablePatch,
+  ): Promise<TableDescription> {
+    const record = await this.#externalRecord(ident);
+    const { setProperties, removeProperties, description, ...specPatch } = patch;
+    const changed = Object.keys(specPatch).length > 0;
+    const current = await this.#external.spec(record);
+    const spec = changed ? await this.#external.checked({ ...current, ...specPatch }) : undefined;
+    await this.#external.update(record, spec, {
+      properties: patchProperties(record.properties, setProperties, removeProperties),
+      ...(description === undefined ? {} : { description }),
+    });
+    return this.#external.describe(await this.#visibleRecord(ident));
+  }
+
+  async convertExternalTable(
+    from: TableIdent,
+    to: TableIdent,
+    input: { owner?: string } = {},
+  ): Promise<ConvertedTable> {
+    const source = await this.#external.open(await this.#externalRecord(from));
+    const name = formatTableName(from);
+    const resolved = await this.#external.resolve(source.record, { parts: [] });
+    let copied = { rows: 0, files: 0 };
+    const table = await this.#create(to, conversionInput(source, name, input.owner), async (t) => {
+      const result = await copyRawRows(t, resolved, this.#rowChanges);
+      copied = { rows: result.rows, files: result.files };
+      return result.table;
+    });
+    return { table, ...copied };
   }
 
   /** The metastore row and the loaded Iceberg table; NotFound when either is missing. */
   async open(ident: TableIdent): Promise<OpenedTable> {
     const record = await this.#visibleRecord(ident);
     if (record.kind !== 'iceberg') {
+      const name = formatTableName(ident);
       throw new InvalidInput(
         'NOT_AN_ICEBERG_TABLE',
-        `Table ${formatTableName(ident)} is an external table, not an Iceberg table.`,
-        { hint: 'Describe it for its location and format; only Iceberg tables have snapshots.' },
+        `Table ${name} is an external table over raw files: it has no snapshots and cannot be written (ingest, delete, schema changes, rollback).`,
+        {
+          hint: `Convert it into an Iceberg table first: lakeward table convert ${name} --to bronze.<source_system>.<table>`,
+        },
       );
     }
     return { record, table: await this.#load(record) };
+  }
+
+  /** What a query reads: the Iceberg table, or an external table's raw files. */
+  async #openForRead(ident: TableIdent): Promise<ResolverTarget> {
+    const record = await this.#visibleRecord(ident);
+    if (record.kind !== 'external') return { table: await this.#load(record) };
+    return {
+      external: {
+        schema: () => this.#external.schema(record),
+        resolve: (ref) => this.#external.resolve(record, ref),
+      },
+    };
+  }
+
+  async #externalRecord(ident: TableIdent): Promise<TableRecord> {
+    const record = await this.#visibleRecord(ident);
+    if (record.kind === 'external') return record;
+    throw new InvalidInput(
+      'NOT_AN_EXTERNAL_TABLE',
+      `Table ${formatTableName(ident)} is an Iceberg table, not an external table over raw files.`,
+      { hint: 'Change an Iceberg table with lakeward table update or evolve its schema instead.' },
+    );
   }
 
   #load(record: TableRecord): Promise<IcebergTable> {
@@ -254,7 +364,8 @@ export class Catalog implements CatalogService {
 
   async #dropRecord(record: TableRecord, purge: boolean): Promise<void> {
     await this.#metastore.tables.delete(record.id);
-    if (purge) await deleteObjectsUnder(this.#store, record.location);
+    // An external table's files are the source's, never ours: only its registration goes.
+    if (purge && record.kind === 'iceberg') await deleteObjectsUnder(this.#store, record.location);
   }
 
   /** Nothing of a failed create stays visible: the row goes, then whatever was written. */

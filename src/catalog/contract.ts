@@ -56,6 +56,8 @@ export interface TableDescription {
   sizeBytes: number;
   createdAt: string;
   updatedAt: string;
+  /** How an external table's raw files are read (kind 'external' only). */
+  external?: ExternalTableSpec;
 }
 
 export interface CreateTableInput {
@@ -133,6 +135,37 @@ export interface CatalogService {
   ): Promise<{ deletedRows: number; snapshotId: string | null }>;
   /** The resolver the query engine uses to read tables by their catalog names. */
   resolver(): TableResolver;
+
+  /** Registers raw files in place as a table (kind external); its files are never written. */
+  createExternalTable(
+    ident: TableIdent,
+    spec: ExternalTableSpec,
+    input?: { description?: string; properties?: Record<string, string>; owner?: string },
+  ): Promise<TableDescription>;
+  /** Changes an external table's read options and properties. */
+  updateExternalTable(ident: TableIdent, patch: ExternalTablePatch): Promise<TableDescription>;
+  /**
+   * Copies an external table's rows (partition columns included) into a new Iceberg
+   * table, which becomes visible only once complete; the raw files stay.
+   */
+  convertExternalTable(
+    from: TableIdent,
+    to: TableIdent,
+    input?: { owner?: string },
+  ): Promise<ConvertedTable>;
+}
+
+export type ExternalTablePatch = Partial<ExternalTableSpec> & {
+  description?: string | null;
+  setProperties?: Record<string, string>;
+  removeProperties?: string[];
+};
+
+/** The Iceberg table a conversion made, and what it copied. */
+export interface ConvertedTable {
+  table: TableDescription;
+  rows: number;
+  files: number;
 }
 
 // --- issue 4: the contracts that the catalog's parts code against ---

@@ -11,6 +11,14 @@ export interface AuditTable {
   resolve(principal: Principal): Promise<ResolvedTable>;
 }
 
+/** Volumes as SQL tables of their files; access is decided by the resolver. */
+export interface VolumeTables {
+  /** Whether a volume (not a table) has this path. */
+  exists(path: string[]): Promise<boolean>;
+  /** The volume's file list as a table: path, size_bytes, sha256, image_width, exif_make … */
+  fileTable(path: string[]): Promise<ResolvedTable>;
+}
+
 /** One table a query read, for its audit event. */
 export interface TableRead {
   name: string;
@@ -47,7 +55,8 @@ export class GovernedResolver implements TableResolver {
     private readonly deps: {
       tables: Required<TableResolver>;
       auditTable: AuditTable;
-      authorizer: Pick<Authorizer, 'readPolicy'>;
+      authorizer: Pick<Authorizer, 'readPolicy' | 'visible'>;
+      volumes?: VolumeTables;
     },
     private readonly principal: Principal,
     private readonly check: AccessCheck,
@@ -67,6 +76,8 @@ export class GovernedResolver implements TableResolver {
   ): Promise<Pick<ResolvedTable, 'name' | 'schema' | 'columns' | 'masks'>> {
     this.#attempted = ref.parts.join('.').toLowerCase();
     if (isSystemAudit(ref)) return this.#auditTable();
+    const volume = await this.#volume(ref);
+    if (volume !== undefined) return volume;
     const described = await this.#fromCatalog(ref, () => this.deps.tables.describe(ref));
     const policy = await this.#policy(described.name, described.schema);
     return { ...described, ...governed(policy) };
@@ -78,6 +89,11 @@ export class GovernedResolver implements TableResolver {
       const table = await this.#auditTable();
       this.#remember(table, NOTHING_APPLIED);
       return table;
+    }
+    const volume = await this.#volume(ref);
+    if (volume !== undefined) {
+      this.#remember(volume, NOTHING_APPLIED);
+      return volume;
     }
     const resolved = await this.#fromCatalog(ref, () => this.deps.tables.resolve(ref));
     const policy = await this.#policy(resolved.name, resolved.schema);
@@ -96,6 +112,23 @@ export class GovernedResolver implements TableResolver {
     const path = tablePathOf(ref);
     if (path !== undefined) await this.check.require('SELECT', { kind: 'table', path });
     return load();
+  }
+
+  /**
+   * A volume named in FROM reads its file table, with READ_VOLUME. A volume the caller
+   * may not see is left to the table path below, which fails as for a missing table.
+   */
+  async #volume(ref: TableReference): Promise<ResolvedTable | undefined> {
+    const { volumes } = this.deps;
+    const path = volumes === undefined ? undefined : tablePathOf(ref);
+    if (volumes === undefined || path === undefined || !(await volumes.exists(path))) {
+      return undefined;
+    }
+    const securable = { kind: 'volume' as const, path };
+    const [visible] = await this.deps.authorizer.visible(this.principal, [securable]);
+    if (visible !== true) return undefined;
+    await this.check.require('READ_VOLUME', securable);
+    return volumes.fileTable(path);
   }
 
   async #auditTable(): Promise<ResolvedTable> {

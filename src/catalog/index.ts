@@ -36,3 +36,77 @@ export {
 } from './catalog-securables.js';
 export { CatalogChanges } from './catalog-changes.js';
 export { CERTIFICATIONS, EXTERNAL_FORMATS } from './contract.js';
+export {
+  Classifications,
+  DEFAULT_SAMPLE_SIZE,
+  MAX_SAMPLE_SIZE,
+} from './classification/classifications-service.js';
+export type {
+  ClassificationsDeps,
+  ClassifyOptions,
+  ClassifyResult,
+} from './classification/classifications-service.js';
+export {
+  CLASSIFICATION_TAG_KEY,
+  CLASSIFICATIONS,
+  SUGGESTION_STATUSES,
+} from './classification/classifications.js';
+export type {
+  Classification,
+  ClassificationSuggestion,
+  SuggestionStatus,
+} from './classification/classifications.js';
+// --- schema history and the business glossary ---
+export { parseSchemaId } from './schema-history.js';
+export type { SchemaVersion } from './schema-history.js';
+export { isEmptyDiff } from './schema-diff.js';
+export type { DiffField, SchemaDiff } from './schema-diff.js';
+export { Glossary } from './glossary/glossary.js';
+export type { GlossaryDeps } from './glossary/glossary.js';
+export { BUSINESS_METRIC_PROPERTY, LINK_KINDS, TERM_STATUSES } from './glossary/glossary-types.js';
+export type * from './glossary/glossary-types.js';
+// --- search ---
+export { SearchIndexer, governanceChange } from './search/search-indexer.js';
+export type { SearchIndexerDeps } from './search/search-indexer.js';
+export { metastoreListing } from './search/search-listing.js';
+export type { SearchListing, VolumeFacts } from './search/search-listing.js';
+export { SearchService } from './search/search-service.js';
+export type { SearchServiceDeps } from './search/search-service.js';
+export { FACETS, SEARCH_KINDS } from './search/search-types.js';
+export type { Facet, SearchAnswer, SearchHit, SearchRequest } from './search/search-types.js';
+export type { TableUsage } from './query-service.js';
+// --- business metadata ---
+export { CatalogMetadata } from './metadata/catalog-metadata.js';
+export type {
+  CatalogMetadataDeps,
+  MetadataChange,
+  MetadataPatch,
+} from './metadata/catalog-metadata.js';
+export type { SecurableMetadata } from './metadata/metadata-view.js';
+export type { BusinessOwnerInput, CertificationInput } from './metadata/metadata-input.js';
+export { METADATA_KINDS, parseTarget } from './metadata/metadata-target.js';
+export type { MetadataKind, MetadataTarget } from './metadata/metadata-target.js';
+export { PropertyDefinitions } from './metadata/property-definitions.js';
+export type { PropertyDefinitionsDeps, PropertyPatch } from './metadata/property-definitions.js';
+export { PROPERTY_TYPES, ruleText } from './metadata/property-rules.js';
+export type {
+  PropertyDefinition,
+  PropertyDefinitionInput,
+  PropertyType,
+} from './metadata/property-rules.js';
+// --- external locations (crawlers check their targets the way external tables do) ---
+export { ExternalLocations, localPathOf } from './external/external-locations.js';
+export type { CheckedLocation } from './external/external-locations.js';
+// --- volumes of unstructured files ---
+export { Volumes } from './volumes/volumes.js';
+export { volumeExists } from './volumes/volume-access.js';
+export type { VolumesDeps } from './volumes/volumes.js';
+export type { ListedFile, VolumeFiles } from './volumes/volume-files.js';
+export { formatVolumeName, parseVolumeName } from './volumes/volume-names.js';
+export type { VolumeIdent } from './volumes/volume-names.js';
+export type * from './volumes/volume-views.js';
+export type { VolumeTables } from './governed-resolver.js';
+// --- external tables (raw files registered in place) ---
+export { fileEndings, listRawFiles } from './external/raw-files.js';
+export type { RawFile } from './external/raw-files.js';
+export { requireRawFileRegistration } from './external/raw-file-registration.js';

@@ -8,7 +8,7 @@ import type {
 import { LakewardError } from '../errors/index.js';
 import type { Caller } from '../governance/index.js';
 import type { AccessCheck, AccessGate, AuditFacts, UseCase } from './access-gate.js';
-import { GovernedResolver, type AuditTable } from './governed-resolver.js';
+import { GovernedResolver, type AuditTable, type VolumeTables } from './governed-resolver.js';
 
 /** Limits applied when the caller gives none (from the config's `query` section). */
 export interface QueryDefaults {
@@ -21,6 +21,14 @@ export interface QueryGovernance {
   gate: AccessGate;
   /** `system.audit`, for holders of READ_AUDIT. */
   auditTable: AuditTable;
+  /** Volumes: a volume's name in FROM reads its file table (READ_VOLUME). */
+  volumes?: VolumeTables;
+  /** Where reads of tables are counted (search ranks often and lately read tables higher). */
+  usage?: TableUsage;
+}
+
+export interface TableUsage {
+  recordReads(tables: string[][], at: Date): Promise<void>;
 }
 
 /** The engine's refusals of what a query may not do (files, settings, system functions). */
@@ -83,6 +91,7 @@ export class QueryService {
           // NDJSON is a row a line; CSV values may hold line breaks, so its rows go uncounted.
           ...(format === 'ndjson' ? { rowsReturned: lines } : {}),
         });
+        await this.#recordUsage(resolver);
       }
     }
   }
@@ -107,6 +116,7 @@ export class QueryService {
       {
         tables: this.catalog.resolver(),
         auditTable: this.governance.auditTable,
+        ...(this.governance.volumes === undefined ? {} : { volumes: this.governance.volumes }),
         authorizer: this.governance.gate.authorizer,
       },
       caller.principal,
@@ -131,7 +141,16 @@ export class QueryService {
       throw err;
     }
     await useCase.succeeded({ ...readFacts(resolver, sql, started), ...facts(result) });
+    await this.#recordUsage(resolver);
     return result;
+  }
+
+  /** Usage is a ranking hint: a failure to count it must never fail the query. */
+  async #recordUsage(resolver: GovernedResolver): Promise<void> {
+    const usage = this.governance.usage;
+    if (usage === undefined) return;
+    const tables = [...new Set(resolver.reads.map((r) => r.name))].map((n) => n.split('.'));
+    await usage.recordReads(tables, new Date()).catch(() => undefined);
   }
 
   async #failed(

@@ -54,10 +54,22 @@ async function mapLimited<T, R>(
   return out;
 }
 
-/** Resolves SQL table references through the catalog to exactly one snapshot's data files. */
+/** An external table as a query reads it: raw files listed now, no snapshots. */
+export interface ExternalRead {
+  schema(): Promise<Schema>;
+  resolve(ref: TableReference): Promise<ResolvedTable>;
+}
+
+/** What a name opens to: an Iceberg table, or an external table. */
+export type ResolverTarget = { table: IcebergTable } | { external: ExternalRead };
+
+/**
+ * Resolves SQL table references through the catalog to exactly one snapshot's data
+ * files, or to an external table's raw files.
+ */
 export class CatalogResolver implements TableResolver {
   constructor(
-    private readonly open: (ident: TableIdent) => Promise<{ table: IcebergTable }>,
+    private readonly open: (ident: TableIdent) => Promise<ResolverTarget>,
     private readonly store: ObjectStore,
   ) {}
 
@@ -67,7 +79,11 @@ export class CatalogResolver implements TableResolver {
    */
   async describe(ref: TableReference): Promise<Pick<ResolvedTable, 'name' | 'schema'>> {
     const ident = identOfReference(ref.parts);
-    const { table } = await this.open(ident);
+    const target = await this.open(ident);
+    if ('external' in target) {
+      return { name: formatTableName(ident), schema: await target.external.schema() };
+    }
+    const { table } = target;
     return {
       name: formatTableName(ident),
       schema: presentedSchema(table, snapshotAt(table, ref.at)),
@@ -76,7 +92,9 @@ export class CatalogResolver implements TableResolver {
 
   async resolve(ref: TableReference): Promise<ResolvedTable> {
     const ident = identOfReference(ref.parts);
-    const { table } = await this.open(ident);
+    const target = await this.open(ident);
+    if ('external' in target) return target.external.resolve(ref);
+    const { table } = target;
     const snapshot = snapshotAt(table, ref.at);
     const name = formatTableName(ident);
     const schema = presentedSchema(table, snapshot);

@@ -2,7 +2,12 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { debugEnabled } from '../config/index.js';
 import { registerAccess } from './commands/access.js';
+import { registerClassify } from './commands/classify.js';
+import { registerDescribe } from './commands/describe.js';
+import { registerGlossary } from './commands/glossary.js';
 import { registerAudit } from './commands/audit.js';
+import { registerCrawlers } from './commands/crawlers.js';
+import { registerCatalog } from './commands/catalog.js';
 import { registerFilters } from './commands/filters.js';
 import { registerGrant } from './commands/grant.js';
 import { registerGroups } from './commands/groups.js';
@@ -15,7 +20,9 @@ import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
 import { registerTable } from './commands/table.js';
 import { registerTags } from './commands/tags.js';
+import { registerSearch } from './commands/search.js';
 import { registerToken } from './commands/token.js';
+import { registerVolumes } from './commands/volumes.js';
 import { registerWhoami } from './commands/whoami.js';
 import { USAGE_EXIT_CODE } from './exit-codes.js';
 import type { Output } from './output.js';
@@ -45,16 +52,23 @@ function buildProgram(out: Output): Command {
     registerQuery,
     registerNamespace,
     registerTable,
+    registerCatalog,
     registerWhoami,
     registerPrincipals,
     registerGroups,
     registerToken,
     registerGrant,
     registerTags,
+    registerSearch,
     registerFilters,
     registerMasks,
     registerAudit,
     registerAccess,
+    registerClassify,
+    registerDescribe,
+    registerGlossary,
+    registerVolumes,
+    registerCrawlers,
   ]) {
     register(program, out);
   }

@@ -119,6 +119,8 @@ export const configSchema = z
          * warehouse is ever read; only this file, not an API call, can add one.
          */
         externalLocations: z.array(z.string().min(1)).default([]),
+        /** Detect sensitive data after a load that creates a table or adds columns. */
+        classifyOnIngest: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

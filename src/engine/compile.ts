@@ -3,7 +3,7 @@ import { InternalError } from '../errors/index.js';
 import type { Expression } from '../iceberg/index.js';
 import type { ResolvedTable, TableReference, TableResolver } from './ports.js';
 import { pushdownFilter } from './filter-pushdown.js';
-import { scanSql } from './scan-sql.js';
+import { tableScanSql } from './scan-sql.js';
 import { analyzeTree, tableKey } from './sql-analysis.js';
 import type { SqlAnalysis, TableSite } from './sql-analysis.js';
 import { printAndReparse } from './sql-parser.js';
@@ -129,7 +129,7 @@ function viewSql(viewName: string, table: ResolvedTable): string {
     return mask === undefined ? quoteIdent(name) : `(${mask}) AS ${quoteIdent(name)}`;
   });
   const filter = table.rowFilter === undefined ? '' : ` WHERE (${table.rowFilter})`;
-  const rows = `SELECT * FROM (${scanSql(table.schema, table.dataFiles, { namedFiles: table.namedFiles ?? [] })}) AS lw_scan${filter}`;
+  const rows = `SELECT * FROM (${tableScanSql(table)}) AS lw_scan${filter}`;
   return `CREATE VIEW ${viewName} AS SELECT ${projected.join(', ')} FROM (${rows}) AS lw_rows`;
 }
 

@@ -9,7 +9,7 @@ export { quoteIdent, quoteLiteral } from './sql-quote.js';
 export { openSession } from './session.js';
 export type { Session, SessionOptions } from './session.js';
 export { icebergToDuckType, duckToIcebergType, schemaFromDuckColumns } from './types-mapping.js';
-export { scanSql } from './scan-sql.js';
+export { scanSql, tableScanSql } from './scan-sql.js';
 export type { ScanSqlOptions } from './scan-sql.js';
 export { parsePredicate } from './predicate.js';
 export type { ParsedPredicate } from './predicate.js';
@@ -24,3 +24,18 @@ export type { Caller } from './caller-functions.js';
 export { parseColumnExpression } from './column-expression.js';
 export type { ColumnExpressionOptions } from './column-expression.js';
 export { redactLiterals } from './redact-literals.js';
+// --- raw-file inspection (crawlers) ---
+export {
+  estimateTextRecordCount,
+  inspectFileSet,
+  readParquetFooters,
+  sniffCsvDialect,
+} from './file-inspection.js';
+export type {
+  CsvDialectFound,
+  FileSetInspection,
+  InspectedColumn,
+  InspectedCompression,
+  InspectedFormat,
+  ParquetFooter,
+} from './file-inspection.js';

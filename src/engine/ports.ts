@@ -36,6 +36,25 @@ export interface ResolvedTable {
   masks?: Record<string, string>;
   /** SQL boolean over the table's columns; rows where it is not true are invisible. */
   rowFilter?: string;
+  /**
+   * Set for an external table: `dataFiles` are then its raw files (already checked to
+   * lie inside an allowed location), read by name as this says; no snapshot, no field ids.
+   */
+  external?: ExternalSource;
+}
+
+export type RawFormat = 'parquet' | 'csv' | 'json' | 'ndjson';
+
+/** How the raw files of an external table are read. */
+export interface ExternalSource {
+  format: RawFormat;
+  /** CSV dialect (single characters); DuckDB's defaults when omitted. */
+  csv?: { delimiter: string; quote: string; escape: string; header: boolean };
+  /**
+   * Columns of the schema whose values come from `name=value` folders of each file's
+   * path (Hive style) rather than from the file; the others are read from the files.
+   */
+  partitionColumns: string[];
 }
 
 /** Turns table references found in a query into readable tables; the catalog implements it. */

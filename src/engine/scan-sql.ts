@@ -1,5 +1,7 @@
 import { InvalidInput } from '../errors/index.js';
 import type { NestedField, Schema } from '../iceberg/index.js';
+import { externalScanSql } from './external-scan.js';
+import type { ResolvedTable } from './ports.js';
 import { quoteIdent, quoteLiteral } from './sql-quote.js';
 import { icebergToDuckType } from './types-mapping.js';
 
@@ -12,6 +14,16 @@ export interface ScanSqlOptions {
    * the scan time, so it is kept for files whose names or types may differ.
    */
   namedFiles?: string[];
+}
+
+/** The rows of a resolved table: an Iceberg table's data files, or an external table's raw files. */
+export function tableScanSql(
+  table: Pick<ResolvedTable, 'schema' | 'dataFiles' | 'namedFiles' | 'external'>,
+): string {
+  if (table.external !== undefined) {
+    return externalScanSql(table.schema, table.dataFiles, table.external);
+  }
+  return scanSql(table.schema, table.dataFiles, { namedFiles: table.namedFiles ?? [] });
 }
 
 /**

@@ -17,6 +17,9 @@ export const PRIVILEGES = [
   'MANAGE_GRANTS',
   'APPLY_TAG',
   'READ_AUDIT',
+  'READ_VOLUME',
+  'WRITE_VOLUME',
+  'CREATE_VOLUME',
 ] as const;
 export type Privilege = (typeof PRIVILEGES)[number];
 

@@ -6,7 +6,14 @@ import {
   requireWholeTableRead,
   tableSecurable,
 } from '../catalog/index.js';
-import type { AccessCheck, AccessGate, CatalogService, TableIdent } from '../catalog/index.js';
+import type {
+  AccessCheck,
+  AccessGate,
+  CatalogChange,
+  CatalogChanges,
+  CatalogService,
+  TableIdent,
+} from '../catalog/index.js';
 import type { Caller, PolicyAdmin, Securable } from '../governance/index.js';
 import { checkBronze, rejectsIdent } from './bronze-table.js';
 import type { IngestRequest, IngestService, IngestSummary } from './contract.js';
@@ -18,6 +25,13 @@ export interface GovernedIngestDeps {
   catalog: Pick<CatalogService, 'tableExists' | 'describeNamespace' | 'describeTable'>;
   gate: AccessGate;
   policies: Pick<PolicyAdmin, 'recordOwner'>;
+  /**
+   * Runs after a successful load, as its caller (sensitive-data detection). It must
+   * not fail the load: a rejection is ignored here, so report failures inside it.
+   */
+  afterIngest?: (caller: Caller, summary: IngestSummary) => Promise<void>;
+  /** Told of the tables (and namespaces) a load created or changed (the search index listens). */
+  changes?: Pick<CatalogChanges, 'publish'>;
 }
 
 /** What a load will create, learnt before it starts: these become the caller's. */
@@ -36,7 +50,13 @@ interface Creates {
 export class GovernedIngest {
   constructor(private readonly deps: GovernedIngestDeps) {}
 
-  ingest(caller: Caller, request: Omit<IngestRequest, 'owner'>): Promise<IngestSummary> {
+  async ingest(caller: Caller, request: Omit<IngestRequest, 'owner'>): Promise<IngestSummary> {
+    const summary = await this.#load(caller, request);
+    await this.deps.afterIngest?.(caller, summary).catch(() => undefined);
+    return summary;
+  }
+
+  #load(caller: Caller, request: Omit<IngestRequest, 'owner'>): Promise<IngestSummary> {
     const target = tableSecurable(request.table);
     return this.deps.gate.run(
       caller,
@@ -52,6 +72,9 @@ export class GovernedIngest {
           owner: caller.principal.name,
         });
         await this.#recordOwners(caller, request.table, creates, summary);
+        for (const change of changesOf(request.table, creates, summary)) {
+          await this.deps.changes?.publish(change);
+        }
         return summary;
       },
       (summary) => ({
@@ -100,4 +123,13 @@ export class GovernedIngest {
       await this.deps.policies.recordOwner(securable, { kind: 'principal', name }, name);
     }
   }
+}
+
+/** The first namespace a load created covers everything below it; else the tables it wrote. */
+function changesOf(table: TableIdent, creates: Creates, summary: IngestSummary): CatalogChange[] {
+  const first = creates.namespaces[0];
+  if (summary.createdTable && first !== undefined) return [{ kind: 'namespace', path: first }];
+  const tables = [tableSecurable(table).path];
+  if (summary.rejectsTable !== null) tables.push(tableSecurable(rejectsIdent(table)).path);
+  return tables.map((path) => ({ kind: 'table', path }));
 }

@@ -190,8 +190,11 @@ export function namespaceRepository(executor: Executor): NamespaceRepository {
 function namespaceNotEmpty(path: readonly string[]): Conflict {
   return new Conflict(
     'NAMESPACE_NOT_EMPTY',
-    `The namespace ${displayName(path)} still holds namespaces or tables.`,
-    { hint: 'Drop or move what it contains first.', details: { namespace: [...path] } },
+    `The namespace ${displayName(path)} still holds namespaces, tables or volumes.`,
+    {
+      hint: 'Drop or move what it contains first, or drop it with --cascade.',
+      details: { namespace: [...path] },
+    },
   );
 }
 

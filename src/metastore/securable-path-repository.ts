@@ -13,6 +13,12 @@ const pathColumns = [
   { table: 'tag_assignments', column: 'securable_path' },
   { table: 'data_filters', column: 'table_path' },
   { table: 'column_masks', column: 'table_path' },
+  { table: 'search_usage', column: 'table_path' },
+  { table: 'classification_suggestions', column: 'table_path' },
+  { table: 'business_metadata', column: 'securable_path' },
+  { table: 'column_descriptions', column: 'table_path' },
+  { table: 'metadata_history', column: 'securable_path' },
+  { table: 'glossary_links', column: 'table_path' },
 ] as const;
 
 /**

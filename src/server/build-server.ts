@@ -9,20 +9,29 @@ import type { AuditEventInput, AuditLog, Principal } from '../governance/index.j
 import { DOCS_PREFIX, installAuthentication } from './authentication.js';
 import { callerOf } from './caller.js';
 import { scheduleAuditRetention } from './audit-retention.js';
+import { scheduleCrawlers } from './crawler-schedule.js';
+import { crawlerRoutes } from './routes/crawlers.js';
 import { installErrorMapping } from './error-mapper.js';
 import { accessRoutes } from './routes/access.js';
+import { classificationRoutes } from './routes/classifications.js';
 import { auditRoutes } from './routes/audit.js';
 import { columnMaskRoutes } from './routes/column-masks.js';
 import { dataFilterRoutes } from './routes/data-filters.js';
 import { grantRoutes } from './routes/grants.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { metadataRoutes } from './routes/metadata.js';
 import { namespaceRoutes } from './routes/namespaces.js';
 import { principalRoutes } from './routes/principals.js';
 import { queryRoutes } from './routes/query.js';
 import { tableRoutes } from './routes/tables.js';
+import { externalTableRoutes } from './routes/external-tables.js';
 import { tagRoutes } from './routes/tags.js';
+import { searchRoutes } from './routes/search.js';
+import { glossaryRoutes } from './routes/glossary.js';
+import { schemaHistoryRoutes } from './routes/schema-history.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { volumeRoutes } from './routes/volumes.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -68,15 +77,23 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     async (api) => {
       namespaceRoutes(api, services.governed);
       tableRoutes(api, services.governed);
+      externalTableRoutes(api, services.governed);
       queryRoutes(api, services.query);
       principalRoutes(api, services.directory);
       tokenRoutes(api, services.directory);
       grantRoutes(api, services.policies);
       tagRoutes(api, services.policies);
+      searchRoutes(api, services.search);
+      crawlerRoutes(api, services.crawlers);
+      glossaryRoutes(api, services.glossary);
+      schemaHistoryRoutes(api, services.governed);
       dataFilterRoutes(api, services.policies);
       columnMaskRoutes(api, services.policies);
       auditRoutes(api, services.audit, services.authorizer);
       accessRoutes(api, services);
+      classificationRoutes(api, services.classifications);
+      await volumeRoutes(api, services.volumes);
+      metadataRoutes(api, services.metadata, services.propertyDefinitions);
       await api.register(ingestRoutes, {
         ingest: services.ingest,
         home: config.home,
@@ -134,6 +151,7 @@ function installApiAudit(app: FastifyInstance, audit: AuditLog): void {
 export async function startServer(services: Services): Promise<FastifyInstance> {
   const app = await buildServer(services);
   scheduleAuditRetention(app, services.audit);
+  scheduleCrawlers(app, services.crawlers);
   const { host, port } = services.config.server;
   try {
     await app.listen({ host, port });

@@ -1,4 +1,5 @@
 /** JSON schemas shared by the routes; they validate requests and document answers in OpenAPI. */
+import { EXTERNAL_FORMATS } from '../catalog/index.js';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -42,6 +43,42 @@ export const columnSchema = {
   },
 } as const;
 
+const externalColumn = {
+  type: 'object',
+  required: ['name', 'type'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    type: {
+      type: 'string',
+      minLength: 1,
+      description: 'Iceberg type: long, decimal(10, 2), list<string>, struct<a: int> …',
+    },
+  },
+} as const;
+/** How the raw files are read; every field optional so PATCH can reuse it. */
+export const externalSpecProperties = {
+  location: {
+    type: 'string',
+    minLength: 1,
+    description: 'file:///absolute/folder inside catalog.externalLocations',
+  },
+  format: { type: 'string', enum: [...EXTERNAL_FORMATS] },
+  compression: { type: 'string', enum: ['none', 'gzip', 'zstd'] },
+  csv: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      delimiter: { type: 'string', minLength: 1 },
+      quote: { type: 'string', minLength: 1 },
+      escape: { type: 'string', minLength: 1 },
+      header: { type: 'boolean' },
+    },
+  },
+  columns: { type: 'array', items: externalColumn },
+  partitionColumns: { type: 'array', items: externalColumn },
+  exclude: { type: 'array', items: { type: 'string', minLength: 1 } },
+} as const;
 export const tableSchema = {
   type: 'object',
   properties: {
@@ -85,6 +122,11 @@ export const tableSchema = {
     sizeBytes: { type: 'integer' },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
+    external: {
+      type: 'object',
+      description: 'External tables only: how the raw files are read',
+      properties: externalSpecProperties,
+    },
   },
 } as const;
 

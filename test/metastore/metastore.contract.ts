@@ -2,6 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Metastore, TableRecord } from '../../src/metastore/index.js';
 import { openMetastore } from '../../src/metastore/index.js';
 import { governanceContract } from './governance.contract.js';
+import { volumeContract } from './volume.contract.js';
+import { crawlerContract } from './crawler.contract.js';
+import { catalogMetadataContract } from './catalog-metadata.contract.js';
+import { searchContract } from './search.contract.js';
+import { glossaryContract } from './glossary.contract.js';
+import { classificationContract } from './classification.contract.js';
+import { externalTableContract } from './external-table.contract.js';
 
 /** A fresh, empty database for one test, reachable by URI so it can be opened twice. */
 export interface MetastoreTarget {
@@ -454,6 +461,13 @@ export function metastoreContract(name: string, fresh: () => Promise<MetastoreTa
     });
 
     governanceContract(() => ({ store, open, uri: target.uri }));
+    volumeContract(() => ({ store }));
+    crawlerContract(() => ({ store }));
+    catalogMetadataContract(() => ({ store }));
+    glossaryContract(() => ({ store }));
+    classificationContract(() => ({ store }));
+    externalTableContract(() => ({ store }));
+    searchContract(() => ({ store }));
 
     describe('migrations', () => {
       it('reopens an existing database without migrating it again', async () => {

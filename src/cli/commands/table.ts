@@ -7,6 +7,7 @@ import { parseKeyValues } from '../key-values.js';
 import { printFields, printJson, printRows, type Output } from '../output.js';
 import { withSession, type GlobalOptions, type Session } from '../session.js';
 import { registerTableCreate } from './table-create.js';
+import { externalFields, registerExternalTables } from './external-tables.js';
 
 interface JsonOption {
   json?: boolean;
@@ -41,6 +42,7 @@ function describeTable(out: Output, t: TableDescription): void {
     ['owner', t.owner],
     ['created', t.createdAt],
     ['updated', t.updatedAt],
+    ...externalFields(t),
   ]);
   out.stdout.write('\nproperties:\n');
   printRows(out, ['KEY', 'VALUE'], Object.entries(t.properties));
@@ -72,6 +74,7 @@ export function registerTable(program: Command, out: Output): void {
   const table = program.command('table').alias('tables').description('inspect and change tables');
   const done = (message: string) => out.stdout.write(`${message}\n`);
   registerTableCreate(table, out);
+  registerExternalTables(table, out);
 
   table
     .command('list')

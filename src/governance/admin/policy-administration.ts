@@ -41,6 +41,7 @@ import { createTagPolicy, deleteTagPolicy, listTagPolicies } from './tag-policie
  */
 export class PolicyAdministration implements PolicyAdmin {
   readonly #deps: AdminDeps;
+  readonly #onShownChange: ((securable: Securable) => Promise<void>) | undefined;
 
   constructor(
     metastore: Metastore,
@@ -48,9 +49,13 @@ export class PolicyAdministration implements PolicyAdmin {
       authorizer: Authorizer;
       audit: Pick<AuditLog, 'record'>;
       securables: SecurableDirectory;
+      /** Told after a tag or an owner changed (the search index shows both). */
+      onShownChange?: (securable: Securable) => Promise<void>;
     },
   ) {
-    this.#deps = { metastore, ...options };
+    const { onShownChange, ...deps } = options;
+    this.#deps = { metastore, ...deps };
+    this.#onShownChange = onShownChange;
   }
 
   grant(caller: Caller, input: GrantInput): Promise<GrantInfo[]> {
@@ -71,8 +76,9 @@ export class PolicyAdministration implements PolicyAdmin {
     return listGrants(this.#deps, caller, filter);
   }
 
-  setOwner(caller: Caller, securable: Securable, owner: Grantee): Promise<void> {
-    return setOwner(this.#deps, caller, securable, owner);
+  async setOwner(caller: Caller, securable: Securable, owner: Grantee): Promise<void> {
+    await setOwner(this.#deps, caller, securable, owner);
+    await this.#onShownChange?.(securable);
   }
 
   recordOwner(securable: Securable, owner: Grantee, by: string): Promise<void> {
@@ -110,12 +116,20 @@ export class PolicyAdministration implements PolicyAdmin {
     return listTagKeys(this.#deps);
   }
 
-  assignTag(caller: Caller, securable: Securable, key: string, value: string): Promise<TagInfo> {
-    return assignTag(this.#deps, caller, securable, key, value);
+  async assignTag(
+    caller: Caller,
+    securable: Securable,
+    key: string,
+    value: string,
+  ): Promise<TagInfo> {
+    const assigned = await assignTag(this.#deps, caller, securable, key, value);
+    await this.#onShownChange?.(securable);
+    return assigned;
   }
 
-  unassignTag(caller: Caller, securable: Securable, key: string): Promise<void> {
-    return unassignTag(this.#deps, caller, securable, key);
+  async unassignTag(caller: Caller, securable: Securable, key: string): Promise<void> {
+    await unassignTag(this.#deps, caller, securable, key);
+    await this.#onShownChange?.(securable);
   }
 
   listTags(caller: Caller, securable?: Securable): Promise<TagInfo[]> {

@@ -22,7 +22,9 @@ export const APPLICABLE_PRIVILEGES: Readonly<Record<SecurableKind, readonly Priv
   catalog: PRIVILEGES,
   namespace: PRIVILEGES.filter((p) => p !== 'READ_AUDIT'),
   table: tableLike,
-  volume: tableLike,
+  // A volume's files are read and written with privileges of their own; creating one is a
+  // container's right (catalog, namespace), like CREATE_TABLE.
+  volume: [...tableLike, 'READ_VOLUME', 'WRITE_VOLUME'],
   column: ['SELECT'],
 };
 

@@ -51,7 +51,10 @@ export function usageCheck(
 ): { sources: Source[] } | { lacking: Securable } {
   if (WITHOUT_USAGE.has(privilege)) return { sources: [] };
   const namespaces = containingNamespaces(securable);
-  const creating = privilege === 'CREATE_TABLE' || privilege === 'CREATE_NAMESPACE';
+  const creating =
+    privilege === 'CREATE_TABLE' ||
+    privilege === 'CREATE_NAMESPACE' ||
+    privilege === 'CREATE_VOLUME';
   if (securable.kind === 'namespace' && creating) namespaces.push(securable);
   const sources: Source[] = [];
   for (const namespace of namespaces) {
