@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchCommits, type CommitFigures } from './commits.bench.js';
+import { benchCrawler, crawlerReport, type CrawlerFigures } from './crawler.bench.js';
 import { generateRetailCopies, retailFiles } from './datasets.js';
 import { benchDecisions, benchGovernedQuery, type DecisionFigures } from './governance.bench.js';
 import { benchIngest, type IngestFigures } from './ingest.bench.js';
@@ -52,6 +53,7 @@ async function measureSize(size: string, files: string[]): Promise<SizeFigures> 
 }
 
 interface CatalogFigures {
+  crawler: CrawlerFigures[];
   search: SearchFigures[];
   volumes: VolumeFigures[];
 }
@@ -97,6 +99,8 @@ function report(
     `  list ${d.listedTables} tables filtered by permission: ${fmt(d.listMs)} ms (${d.visibleTables} visible)   (aim ≤ 100 ms)`,
     `  the same listing unfiltered: ${fmt(d.unfilteredListMs)} ms`,
     '',
+    ...crawlerReport(catalog.crawler),
+    '',
     ...searchReport(catalog.search),
     '',
     ...volumeReport(catalog.volumes),
@@ -116,7 +120,11 @@ async function main(): Promise<void> {
   const decisions = await benchDecisions(decisionLake);
   await decisionLake.services.close();
   if (POSTGRES) commits.push(await benchCommits(COMMITS, POSTGRES));
-  const catalog = { search: await benchAllSearch(), volumes: await benchVolumes() };
+  const catalog = {
+    crawler: await benchCrawler(),
+    search: await benchAllSearch(),
+    volumes: await benchVolumes(),
+  };
   const text = report(sizes, commits, decisions, catalog);
   console.log(text);
   mkdirSync('bench/results', { recursive: true });

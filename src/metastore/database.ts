@@ -6,6 +6,9 @@ import type { SearchTables } from './search-migration.js';
 import type { ExternalTableTables } from './external-table-migration.js';
 import type { CrawlerTables } from './crawler-migration.js';
 import type { VolumeTables } from './volume-migration.js';
+import type { QualityTables } from './quality-migration.js';
+import type { LineageTables } from './lineage-migration.js';
+import type { PipelineTables } from './pipeline-migration.js';
 
 /**
  * Row shapes of the metastore tables. Times are written as ISO text; SQLite hands them
@@ -197,7 +200,10 @@ export interface Database
     SearchTables,
     ExternalTableTables,
     CrawlerTables,
-    VolumeTables {
+    VolumeTables,
+    QualityTables,
+    LineageTables,
+    PipelineTables {
   namespaces: NamespacesTable;
   tables: TablesTable;
   ingested_files: IngestedFilesTable;

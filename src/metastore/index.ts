@@ -1,5 +1,8 @@
 export type * from './repositories.js';
 export type * from './governance-repositories.js';
+export type * from './quality-repository.js';
+export type * from './lineage-repository.js';
+export type * from './pipeline-repository.js';
 export type * from './catalog-metadata-repository.js';
 export type * from './glossary-repository.js';
 export type * from './classification-repository.js';

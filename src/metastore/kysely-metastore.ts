@@ -17,6 +17,9 @@ import { searchRepository } from './search-repository.js';
 import { externalTableRepository } from './external-table-repository.js';
 import { crawlerRepository } from './crawler-repository.js';
 import { volumeRepository } from './volume-repository.js';
+import { qualityRepository } from './quality-repository.js';
+import { lineageRepository } from './lineage-repository.js';
+import { pipelineRepository } from './pipeline-repository.js';
 import type { Metastore } from './repositories.js';
 import { securablePathRepository } from './securable-path-repository.js';
 import { tableRepository } from './table-repository.js';
@@ -40,6 +43,9 @@ function repositories(executor: Executor): Repositories {
     securablePaths: securablePathRepository(executor),
     audit: auditRepository(executor),
     policyVersion: policyVersionRepository(executor),
+    quality: qualityRepository(executor),
+    lineage: lineageRepository(executor),
+    pipelines: pipelineRepository(executor),
     metadata: catalogMetadataRepository(executor),
     glossary: glossaryRepository(executor),
     classifications: classificationRepository(executor),

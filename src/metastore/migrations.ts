@@ -4,6 +4,9 @@ import { Unavailable } from '../errors/index.js';
 import type { MetastoreDialect } from './database.js';
 import type { ColumnTypes } from './governance-migration.js';
 import { governance } from './governance-migration.js';
+import { qualityTables } from './quality-migration.js';
+import { lineageTables } from './lineage-migration.js';
+import { pipelineTables } from './pipeline-migration.js';
 import { catalogMetadataTables } from './catalog-metadata-migration.js';
 import { glossaryTables } from './glossary-migration.js';
 import { classificationTables } from './classification-migration.js';
@@ -120,12 +123,24 @@ function catalog(t: ColumnTypes): Migration {
   };
 }
 
+/** Migration 0004: data quality, lineage and medallion pipelines. */
+function pipelines(t: ColumnTypes): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await qualityTables(db, t);
+      await lineageTables(db, t);
+      await pipelineTables(db, t);
+    },
+  };
+}
+
 /** Forward-only: a migration, once released, is never changed or removed. */
 function migrations(dialect: MetastoreDialect): Record<string, Migration> {
   return {
     '0001_core': core(dialect),
     '0002_governance': governance(types(dialect)),
     '0003_catalog': catalog(types(dialect)),
+    '0004_pipelines': pipelines(types(dialect)),
   };
 }
 

@@ -1,3 +1,6 @@
+import type { QualityRepository } from './quality-repository.js';
+import type { LineageRepository } from './lineage-repository.js';
+import type { PipelineRepository } from './pipeline-repository.js';
 import type { CatalogMetadataRepository } from './catalog-metadata-repository.js';
 import type { GlossaryRepository } from './glossary-repository.js';
 import type { ClassificationRepository } from './classification-repository.js';
@@ -183,6 +186,9 @@ export interface Metastore {
   readonly externalTables: ExternalTableRepository;
   readonly crawlers: CrawlerRepository;
   readonly volumes: VolumeRepository;
+  readonly quality: QualityRepository;
+  readonly lineage: LineageRepository;
+  readonly pipelines: PipelineRepository;
   /** Runs fn in one database transaction; the repositories passed in are bound to it. */
   transaction<T>(fn: (tx: Omit<Metastore, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
