@@ -365,11 +365,22 @@ export class GovernedCatalog {
     const policy = await this.#gate.authorizer.readPolicy(principal, path, columnShapes(table));
     if (!policy.allowed || policy.columns === undefined) return table;
     const visible = new Set(policy.columns);
+    const { external } = table;
     return {
       ...table,
       columns: table.columns.filter((c) => visible.has(c.name)),
       partitionSpec: table.partitionSpec.filter((p) => visible.has(p.sourceColumn)),
       sortOrder: table.sortOrder.filter((s) => visible.has(s.column)),
+      // An external table's read options name its columns too.
+      ...(external === undefined
+        ? {}
+        : {
+            external: {
+              ...external,
+              columns: external.columns.filter((c) => visible.has(c.name)),
+              partitionColumns: external.partitionColumns.filter((c) => visible.has(c.name)),
+            },
+          }),
     };
   }
 
@@ -474,7 +485,7 @@ export class GovernedCatalog {
     const securable = tableSecurable(ident);
     const created = this.#run(caller, 'table.create_external', securable, async (check) => {
       await check.require('CREATE_TABLE', namespaceSecurable(ident.namespace));
-      requireRawFileRegistration(check, caller, 'register raw files as a table');
+      await requireRawFileRegistration(check);
       const target = { kind: 'table' as const, path: securable.path };
       await this.#metadata?.checkNewProperties(target, input.properties ?? {});
       const owner = caller.principal.name;
@@ -495,7 +506,7 @@ export class GovernedCatalog {
     const updated = this.#run(caller, 'table.update_external', securable, async (check) => {
       await check.require('ALTER', securable);
       if (changesReadOptions(patch)) {
-        requireRawFileRegistration(check, caller, "change an external table's read options");
+        await requireRawFileRegistration(check);
       }
       return this.#asSeenBy(
         caller.principal,

@@ -47,7 +47,7 @@ export class Crawlers {
     return this.#deps.gate.run(caller, 'crawler.create', resource(input.name), async (check) => {
       checkCrawlerName(input.name);
       // It runs as its owner, registering what it finds as the owner's tables.
-      requireRawFileRegistration(check, caller, 'create a crawler over raw files');
+      await requireRawFileRegistration(check);
       const definition = definitionOf(input);
       definition.targets = await this.#checkTargets(definition.targets);
       await this.#requireNamespace(caller, check, definition.namespace);
@@ -79,7 +79,7 @@ export class Crawlers {
       const current = await this.#managed(caller, check, name);
       const definition = patchedDefinition(current, patch);
       if (patch.targets !== undefined) {
-        requireRawFileRegistration(check, caller, "change a crawler's targets");
+        await requireRawFileRegistration(check);
         definition.targets = await this.#checkTargets(definition.targets);
       }
       if (patch.namespace !== undefined) {

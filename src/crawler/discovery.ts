@@ -39,6 +39,14 @@ export async function discover(root: string, exclude: string[]): Promise<Discove
           reason:
             'names starting with _ or . are markers and metadata of the writing job, not data',
         });
+      } else if (/[*?[\]]/.test(entry.name)) {
+        // DuckDB reads such a path as a pattern: it would read its neighbours, links
+        // out of the external locations among them (which this walk never follows).
+        skipped.push({
+          path: childRel,
+          kind: 'not_registered',
+          reason: 'its name holds * ? [ or ], which DuckDB reads as a pattern: rename it',
+        });
       } else if (entry.isDirectory()) {
         await walk(childPath, childRel);
       } else if (entry.isFile()) {

@@ -8,7 +8,7 @@ import type {
 } from '../../metastore/index.js';
 import type { AccessCheck, AccessGate } from '../access-gate.js';
 import type { CatalogChanges } from '../catalog-changes.js';
-import { tableSecurable } from '../catalog-securables.js';
+import { columnShapes, identOfPath, tableSecurable } from '../catalog-securables.js';
 import type { CatalogService, TableIdent } from '../contract.js';
 import { formatTableName, parseTableName } from '../names.js';
 import type { QueryService } from '../query-service.js';
@@ -137,8 +137,42 @@ export class Classifications {
         caller.principal,
         all.map((s) => ({ kind: 'table', path: s.table })),
       );
-      return all.filter((_, i) => visible[i] === true).map(toSuggestion);
+      const shown = all.filter((_, i) => visible[i] === true);
+      const readable = await this.#readableColumns(caller, shown);
+      return shown
+        .filter((s) => readable.get(dotted(s.table))?.(s.column) === true)
+        .map(toSuggestion);
     });
+  }
+
+  /**
+   * Per table, the columns the caller is shown, as describe shows them: a suggestion
+   * on a column a data filter hides names it and says what it holds.
+   */
+  async #readableColumns(
+    caller: Caller,
+    suggestions: ClassificationSuggestionRecord[],
+  ): Promise<Map<string, (column: string) => boolean>> {
+    const out = new Map<string, (column: string) => boolean>();
+    for (const { table } of suggestions) {
+      const key = dotted(table);
+      if (out.has(key)) continue;
+      const described = await this.deps.catalog
+        .describeTable(identOfPath(table))
+        .catch(() => undefined);
+      if (described === undefined) {
+        out.set(key, () => false);
+        continue;
+      }
+      const policy = await this.deps.gate.authorizer.readPolicy(
+        caller.principal,
+        table,
+        columnShapes(described),
+      );
+      const columns = policy.allowed ? policy.columns : undefined;
+      out.set(key, columns === undefined ? () => true : (c) => columns.includes(c));
+    }
+    return out;
   }
 
   /** Tags the column classification=<value> through PolicyAdmin, as the caller (APPLY_TAG). */

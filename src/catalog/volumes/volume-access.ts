@@ -6,7 +6,7 @@ import type { ObjectStore } from '../../storage/index.js';
 import type { AccessCheck, AccessGate } from '../access-gate.js';
 import type { CatalogChanges } from '../catalog-changes.js';
 import type { VolumeIdent } from './volume-names.js';
-import { volumeNotFound, volumeSecurable } from './volume-names.js';
+import { fileKey, volumeNotFound, volumeSecurable } from './volume-names.js';
 
 /** What the volume use cases share. */
 export interface VolumeDeps {
@@ -43,17 +43,18 @@ export async function refuseVolumeName(
 
 /**
  * Removes a volume: its record and its files' records first, then its bytes (a crash in
- * between leaves only files nothing refers to). Grants and search are the caller's.
+ * between leaves only files nothing refers to). Only its own files go, not all under its
+ * folder: the tables of a namespace named like the volume may live there too. Grants
+ * and search are the caller's.
  */
 export async function purgeVolume(
   metastore: Pick<Metastore, 'volumes'>,
   store: ObjectStore,
   volume: VolumeRecord,
 ): Promise<void> {
+  const files = await metastore.volumes.listFiles(volume.id);
   await metastore.volumes.delete(volume.id);
-  for await (const object of store.list(`${volume.location}/files/`)) {
-    await store.delete(object.key);
-  }
+  for (const file of files) await store.delete(fileKey(volume.location, file.path));
 }
 
 /** One audited use case on a volume. */

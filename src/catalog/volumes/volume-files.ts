@@ -54,8 +54,12 @@ export class VolumeFiles {
     return onVolume(this.deps, caller, 'volume.upload', ident, async (check) => {
       const volume = await requireVolume(this.deps, check, 'WRITE_VOLUME', ident);
       // Refused before a byte is read: the bytes would be thrown away.
-      if (!overwrite && (await this.deps.metastore.volumes.getFile(volume.id, target))) {
-        throw fileExists(ident, target);
+      const existing = await this.deps.metastore.volumes.getFile(volume.id, target);
+      if (!overwrite && existing) throw fileExists(ident, target);
+      // Only the volume's own files may be replaced: the tables of a namespace named like
+      // the volume live under its folder too, and their files are no upload's to overwrite.
+      if (!existing && (await this.deps.store.head(fileKey(volume.location, target)))) {
+        throw pathOccupied(ident, target);
       }
       await mkdir(this.deps.tempDir, { recursive: true });
       const staged = path.join(this.deps.tempDir, `volume-upload-${randomUUID()}`);
@@ -188,14 +192,27 @@ export class VolumeFiles {
       .sort((a, b) => Number(b.volume === own) - Number(a.volume === own));
   }
 
+  /**
+   * Files with this content in volumes whose files the caller may read (READ_VOLUME, as
+   * listing needs): a match names a file and confirms its exact content.
+   */
   async #visibleMatches(principal: Principal, sha256: string[]) {
     const matches = await this.deps.metastore.volumes.findByContent(sha256);
-    const visible = await this.deps.gate.authorizer.visible(
-      principal,
-      matches.map((m) => volumeSecurable(m.volume)),
-    );
+    const readable = new Map<string, Promise<boolean>>();
+    const mayRead = (volume: VolumeIdent) => {
+      const name = formatVolumeName(volume);
+      let decided = readable.get(name);
+      if (decided === undefined) {
+        decided = this.deps.gate.authorizer
+          .decide(principal, 'READ_VOLUME', volumeSecurable(volume))
+          .then((d) => d.allowed);
+        readable.set(name, decided);
+      }
+      return decided;
+    };
+    const allowed = await Promise.all(matches.map((m) => mayRead(m.volume)));
     return matches
-      .filter((_, i) => visible[i] === true)
+      .filter((_, i) => allowed[i])
       .map((m) => ({
         location: { volume: formatVolumeName(m.volume), path: m.file.path },
         file: m.file,
@@ -210,6 +227,14 @@ export class VolumeFiles {
             : 1,
       );
   }
+}
+
+function pathOccupied(ident: VolumeIdent, target: string): Conflict {
+  return new Conflict(
+    'VOLUME_PATH_OCCUPIED',
+    `The path ${target} of the volume ${formatVolumeName(ident)} holds something that is not one of its files.`,
+    { hint: 'Upload the file under another path.' },
+  );
 }
 
 function fileExists(ident: VolumeIdent, target: string): Conflict {

@@ -15,12 +15,12 @@ const tableLike: readonly Privilege[] = [
 
 /**
  * Which privileges mean something on which kind of securable. Creating children only
- * makes sense on containers, the audit log belongs to the catalog, and a column can
- * only be read (writes and drops are table-wide).
+ * makes sense on containers, the audit log and the external locations belong to the
+ * catalog, and a column can only be read (writes and drops are table-wide).
  */
 export const APPLICABLE_PRIVILEGES: Readonly<Record<SecurableKind, readonly Privilege[]>> = {
   catalog: PRIVILEGES,
-  namespace: PRIVILEGES.filter((p) => p !== 'READ_AUDIT'),
+  namespace: PRIVILEGES.filter((p) => p !== 'READ_AUDIT' && p !== 'CREATE_EXTERNAL_TABLE'),
   table: tableLike,
   // A volume's files are read and written with privileges of their own; creating one is a
   // container's right (catalog, namespace), like CREATE_TABLE.

@@ -4,7 +4,14 @@ import type { Evaluation } from './evaluation.js';
 import { containingNamespaces, dottedName, securableText } from './securable.js';
 
 /** Privileges that do not need USAGE on the containing namespaces. */
-const WITHOUT_USAGE = new Set<Privilege>(['USAGE', 'DESCRIBE', 'READ_AUDIT']);
+const WITHOUT_USAGE = new Set<Privilege>([
+  'USAGE',
+  'DESCRIBE',
+  'READ_AUDIT',
+  'CREATE_EXTERNAL_TABLE',
+]);
+/** Rights over the whole catalog (the audit log, the external locations). */
+const CATALOG_ONLY = new Set<Privilege>(['READ_AUDIT', 'CREATE_EXTERNAL_TABLE']);
 
 export function adminSource(ev: Evaluation): Source {
   return { type: 'admin', description: `${ev.principal.name} is an admin` };
@@ -122,8 +129,8 @@ export function decideFor(ev: Evaluation, privilege: Privilege, securable: Secur
           missing(ev, 'DESCRIBE', securable).replace('no DESCRIBE', 'nothing granted'),
         );
   }
-  if (privilege === 'READ_AUDIT' && securable.kind !== 'catalog') {
-    return deny(privilege, securable, 'READ_AUDIT is only granted on the catalog');
+  if (CATALOG_ONLY.has(privilege) && securable.kind !== 'catalog') {
+    return deny(privilege, securable, `${privilege} is only granted on the catalog`);
   }
   let sources = privilegeSources(ev, privilege, securable);
   if (sources.length === 0 && privilege === 'SELECT') {

@@ -119,11 +119,14 @@ function inheritedDescribe(ev: Evaluation, container: Securable, first: boolean)
   return sources;
 }
 
-/** Privileges that do not make a container's children visible (USAGE on the catalog is common). */
-const NOT_INHERITED_FOR_DESCRIBE = new Set(['USAGE', 'READ_AUDIT']);
+/**
+ * Privileges that do not make a container's children visible (USAGE on the catalog is
+ * common; the audit log and the external locations are no view of the tables).
+ */
+const NOT_INHERITED_FOR_DESCRIBE = new Set(['USAGE', 'READ_AUDIT', 'CREATE_EXTERNAL_TABLE']);
 
 /**
- * DESCRIBE: any privilege on the securable, any privilege (but USAGE and READ_AUDIT)
+ * DESCRIBE: any privilege on the securable, any privilege (but those above)
  * on an ancestor, or anything held below it, so a user can navigate to what they
  * were given. With `first`, stops at the first source (listings).
  */
