@@ -10,6 +10,7 @@ import { generateRetailCopies, retailFiles } from './datasets.js';
 import { benchDecisions, benchGovernedQuery, type DecisionFigures } from './governance.bench.js';
 import { benchIngest, type IngestFigures } from './ingest.bench.js';
 import { freshLakehouse } from './lakehouse.js';
+import { benchQuality, qualityReport, type QualityFigures } from './quality.bench.js';
 import { benchQuery, type QueryFigures } from './query.bench.js';
 import { benchAllSearch, searchReport, type SearchFigures } from './search.bench.js';
 import { fmt } from './stats.js';
@@ -54,6 +55,7 @@ async function measureSize(size: string, files: string[]): Promise<SizeFigures> 
 
 interface CatalogFigures {
   crawler: CrawlerFigures[];
+  quality: QualityFigures[];
   search: SearchFigures[];
   volumes: VolumeFigures[];
 }
@@ -101,6 +103,8 @@ function report(
     '',
     ...crawlerReport(catalog.crawler),
     '',
+    ...qualityReport(catalog.quality),
+    '',
     ...searchReport(catalog.search),
     '',
     ...volumeReport(catalog.volumes),
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
   if (POSTGRES) commits.push(await benchCommits(COMMITS, POSTGRES));
   const catalog = {
     crawler: await benchCrawler(),
+    quality: await benchQuality(),
     search: await benchAllSearch(),
     volumes: await benchVolumes(),
   };

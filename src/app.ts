@@ -53,9 +53,12 @@ import type {
   Principal,
 } from './governance/index.js';
 import { BatchIngest, GovernedIngest } from './ingest/index.js';
+import { GoldTables, Lineage, OpenLineageEmitter } from './lineage/index.js';
 import { openMetastore } from './metastore/index.js';
 import type { Metastore } from './metastore/index.js';
 import { openObjectStore } from './storage/index.js';
+import { Quality } from './quality/index.js';
+import { JobRunner, Jobs } from './pipelines/index.js';
 import type { ObjectStore } from './storage/index.js';
 
 export interface Services {
@@ -92,6 +95,14 @@ export interface Services {
   readonly propertyDefinitions: PropertyDefinitions;
   /** Volumes of unstructured files: their files, extracted metadata and file tables. */
   readonly volumes: Volumes;
+  /** Data quality: DQDL rulesets, evaluations and their history, profiles, recommendations. */
+  readonly quality: Quality;
+  /** Medallion jobs: definitions (also as YAML folders), runs now, on a schedule or after upstream jobs. */
+  readonly jobs: Jobs;
+  /** Table and column lineage of jobs (and OpenLineage imports): graph, impact, run events. */
+  readonly lineage: Lineage;
+  /** Gold tables for AI: business metric, feature-store reference, consuming ML models. */
+  readonly goldTables: GoldTables;
   /** Releases the engine and the metastore connections; call once on shutdown. */
   close(): Promise<void>;
 }
@@ -203,12 +214,8 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       tempDir,
       maxFileBytes: config.server.maxUploadBytes,
     });
-    const query = new QueryService(engine, catalog, config.query, {
-      gate,
-      auditTable,
-      volumes,
-      usage: metastore.search,
-    });
+    const queryGovernance = { gate, auditTable, volumes, usage: metastore.search };
+    const query = new QueryService(engine, catalog, config.query, queryGovernance);
     const searchIndexer = new SearchIndexer({
       repository: metastore.search,
       governance: metastore,
@@ -257,6 +264,15 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       changes,
       metadata,
     });
+    const quality = new Quality({
+      query,
+      engine,
+      gate,
+      governed,
+      catalog,
+      repository: metastore.quality,
+      changes,
+    });
     const crawlers = new Crawlers({
       metastore,
       gate,
@@ -276,12 +292,50 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
         );
       },
     });
+    const openLineage = config.lineage.openLineage;
+    const lineage = new Lineage({
+      catalog,
+      gate,
+      repository: metastore.lineage,
+      emitter: new OpenLineageEmitter(openLineage),
+      namespace: openLineage.namespace,
+      keyOf: (uri) => store.keyOf(uri),
+    });
+    const goldTables = new GoldTables({ catalog, governed, gate, repository: metastore.lineage });
+    const jobs = new Jobs({
+      metastore,
+      gate,
+      authorizer,
+      catalog,
+      analyze: (sql) => engine.analyze(sql),
+      quality,
+      runner: new JobRunner({
+        catalog,
+        governed,
+        query: { engine, defaults: config.query, governance: queryGovernance },
+        quality,
+        lineage,
+        changes,
+        tempDir,
+        writes: {
+          memoryLimit: config.ingest.memoryLimit,
+          targetFileSizeBytes: config.ingest.targetFileSizeBytes,
+          ...(config.query.threads === undefined ? {} : { threads: config.query.threads }),
+        },
+        warn: reportJobWarning,
+      }),
+      report: (err, what) =>
+        reportJobWarning('background job work failed', { what, err: String(err) }),
+    });
     return {
       config,
       store,
       metastore,
       catalog,
       volumes,
+      lineage,
+      goldTables,
+      jobs,
       governed,
       crawlers,
       glossary,
@@ -298,6 +352,7 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       changes,
       search,
       classifications,
+      quality,
       async close() {
         engine.close();
         await metastore.close();
@@ -315,6 +370,11 @@ function reportClassificationFailure(err: unknown, table: string): void {
   process.stderr.write(
     `${JSON.stringify({ level: 'warn', msg: 'sensitive-data detection after ingest failed', table, reason })}\n`,
   );
+}
+
+/** A job's side work (lineage, quality history, downstream triggering) failed: the run stands. */
+function reportJobWarning(msg: string, facts: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ level: 'warn', msg, ...facts })}\n`);
 }
 
 /** A listener of catalog changes failed: the change stands, a view of it (search) may lag. */

@@ -7,6 +7,8 @@ import { registerDescribe } from './commands/describe.js';
 import { registerGlossary } from './commands/glossary.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCrawlers } from './commands/crawlers.js';
+import { registerJobs } from './commands/jobs.js';
+import { registerLineage } from './commands/lineage.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerFilters } from './commands/filters.js';
 import { registerGrant } from './commands/grant.js';
@@ -17,6 +19,7 @@ import { registerMasks } from './commands/masks.js';
 import { registerNamespace } from './commands/namespace.js';
 import { registerPrincipals } from './commands/principals.js';
 import { registerQuery } from './commands/query.js';
+import { registerQuality } from './commands/quality.js';
 import { registerServe } from './commands/serve.js';
 import { registerTable } from './commands/table.js';
 import { registerTags } from './commands/tags.js';
@@ -69,6 +72,9 @@ function buildProgram(out: Output): Command {
     registerGlossary,
     registerVolumes,
     registerCrawlers,
+    registerQuality,
+    registerJobs,
+    registerLineage,
   ]) {
     register(program, out);
   }

@@ -124,6 +124,24 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    lineage: z
+      .object({
+        /** OpenLineage run events of our jobs: POSTed to url and/or appended to file as NDJSON. */
+        openLineage: z
+          .object({
+            url: z.string().url().optional(),
+            file: z.string().min(1).optional(),
+            /** The namespace of our jobs and tables in the events. */
+            namespace: z.string().min(1).default('lakeward'),
+            /** Tries per event before giving up (the job never fails for it). */
+            retries: z.number().int().min(0).default(3),
+            timeoutMs: z.number().int().positive().default(5000),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -4,6 +4,14 @@ export { QueryEngine } from './query-engine.js';
 export type { QueryEngineOptions } from './query-engine.js';
 export type { SandboxPoolLimits } from './sandbox-pool.js';
 export { formatTable } from './format-table.js';
+export { sqlLineage } from './sql-lineage.js';
+export type {
+  LineageTransformation,
+  OutputColumnLineage,
+  QueryLineage,
+  SourceColumn,
+  TableColumns,
+} from './sql-lineage.js';
 // --- write path (types mapping, Parquet writing, partitioning, table writes) ---
 export { quoteIdent, quoteLiteral } from './sql-quote.js';
 export { openSession } from './session.js';
@@ -17,6 +25,8 @@ export { writeDataFiles } from './table-writer.js';
 export type { WriteFilesOptions, WrittenFiles } from './table-writer.js';
 export { appendQuery, overwriteQuery, deleteWhere } from './table-writes.js';
 export type { TableWriteOptions, OverwriteOptions, QueryWriteResult } from './table-writes.js';
+export { planMergeRemoval } from './table-merge.js';
+export type { MergeRemoval } from './table-merge.js';
 // --- governance support (data filters, column masks, audit, limits) ---
 export type { PredicateOptions } from './predicate.js';
 export { bindCallerFunctions } from './caller-functions.js';

@@ -1,1 +1,13 @@
 export type * from './contract.js';
+export { Lineage } from './lineage-service.js';
+export type { GraphRequest, Impact, ImportedEvent, LineageDeps } from './lineage-service.js';
+export { DIRECTIONS } from './lineage-graph.js';
+export type { Direction } from './lineage-graph.js';
+export type { LineageEdge, LineageGraph, LineageNode } from './lineage-view.js';
+export { GoldTables, FEATURE_STORE_PROPERTIES } from './gold-tables.js';
+export type { GoldDeclaration, GoldTablesDeps, ModelInput } from './gold-tables.js';
+export { OpenLineageEmitter } from './openlineage-emitter.js';
+export type { EmitterOptions } from './openlineage-emitter.js';
+export { PRODUCER, RUN_EVENT_SCHEMA, runEvent } from './openlineage-event.js';
+export type { OpenLineageDataset, OpenLineageRunEvent } from './openlineage-event.js';
+export { parseRunEvent } from './openlineage-import.js';

@@ -19,6 +19,9 @@ const pathColumns = [
   { table: 'column_descriptions', column: 'table_path' },
   { table: 'metadata_history', column: 'securable_path' },
   { table: 'glossary_links', column: 'table_path' },
+  { table: 'quality_rulesets', column: 'table_path' },
+  { table: 'quality_runs', column: 'table_path' },
+  { table: 'lineage_models', column: 'table_path' },
 ] as const;
 
 /**

@@ -32,6 +32,8 @@ export interface QualityResult {
   /** failed: an error rule failed; warning: only warn rules failed; passed otherwise. */
   status: 'passed' | 'warning' | 'failed';
   rules: RuleResult[];
+  /** What the evaluation measured besides the rules: RowCount, `null_rate.<column>`, DetectAnomalies metrics (kept in the history by record). */
+  metrics?: Record<string, number>;
 }
 
 /** A row-level rule as a condition over the row's columns, for a job's quarantine. */

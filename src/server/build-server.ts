@@ -10,7 +10,9 @@ import { DOCS_PREFIX, installAuthentication } from './authentication.js';
 import { callerOf } from './caller.js';
 import { scheduleAuditRetention } from './audit-retention.js';
 import { scheduleCrawlers } from './crawler-schedule.js';
+import { scheduleJobs } from './job-schedule.js';
 import { crawlerRoutes } from './routes/crawlers.js';
+import { jobRoutes } from './routes/jobs.js';
 import { installErrorMapping } from './error-mapper.js';
 import { accessRoutes } from './routes/access.js';
 import { classificationRoutes } from './routes/classifications.js';
@@ -32,6 +34,8 @@ import { glossaryRoutes } from './routes/glossary.js';
 import { schemaHistoryRoutes } from './routes/schema-history.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { volumeRoutes } from './routes/volumes.js';
+import { lineageRoutes } from './routes/lineage.js';
+import { qualityRoutes } from './routes/quality.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -85,6 +89,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       tagRoutes(api, services.policies);
       searchRoutes(api, services.search);
       crawlerRoutes(api, services.crawlers);
+      jobRoutes(api, services.jobs);
       glossaryRoutes(api, services.glossary);
       schemaHistoryRoutes(api, services.governed);
       dataFilterRoutes(api, services.policies);
@@ -92,8 +97,10 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       auditRoutes(api, services.audit, services.authorizer);
       accessRoutes(api, services);
       classificationRoutes(api, services.classifications);
+      qualityRoutes(api, services.quality);
       await volumeRoutes(api, services.volumes);
       metadataRoutes(api, services.metadata, services.propertyDefinitions);
+      lineageRoutes(api, services.lineage, services.goldTables);
       await api.register(ingestRoutes, {
         ingest: services.ingest,
         home: config.home,
@@ -152,6 +159,7 @@ export async function startServer(services: Services): Promise<FastifyInstance> 
   const app = await buildServer(services);
   scheduleAuditRetention(app, services.audit);
   scheduleCrawlers(app, services.crawlers);
+  scheduleJobs(app, services.jobs);
   const { host, port } = services.config.server;
   try {
     await app.listen({ host, port });

@@ -6,9 +6,12 @@ import { volumeContract } from './volume.contract.js';
 import { crawlerContract } from './crawler.contract.js';
 import { catalogMetadataContract } from './catalog-metadata.contract.js';
 import { searchContract } from './search.contract.js';
+import { pipelineContract } from './pipeline.contract.js';
 import { glossaryContract } from './glossary.contract.js';
 import { classificationContract } from './classification.contract.js';
 import { externalTableContract } from './external-table.contract.js';
+import { lineageContract } from './lineage.contract.js';
+import { qualityContract } from './quality.contract.js';
 
 /** A fresh, empty database for one test, reachable by URI so it can be opened twice. */
 export interface MetastoreTarget {
@@ -468,6 +471,9 @@ export function metastoreContract(name: string, fresh: () => Promise<MetastoreTa
     classificationContract(() => ({ store }));
     externalTableContract(() => ({ store }));
     searchContract(() => ({ store }));
+    pipelineContract(() => ({ store }));
+    lineageContract(() => ({ store }));
+    qualityContract(() => ({ store }));
 
     describe('migrations', () => {
       it('reopens an existing database without migrating it again', async () => {
