@@ -1,4 +1,5 @@
 // `npm start`: a home on the embedded defaults, the example data in bronze, then the server.
+// A new home also gets `lakeward demo` (the brief's story); later starts leave it as it is.
 // Each step is the real CLI, so what a newcomer sees is what they will type later.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +13,8 @@ function run(args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-if (!existsSync(join(home, 'lakeward.yaml'))) run(['init']);
+const isNew = !existsSync(join(home, 'lakeward.yaml'));
+if (isNew) run(['init']);
 run([
   'ingest',
   'examples/shop/orders.csv',
@@ -29,6 +31,9 @@ run([
   '--source-system',
   'crm',
 ]);
+
+// The demo runs once per home (it refuses a second run), so only on the first start.
+if (isNew) run(['demo']);
 
 console.log(`
 Lakeward is starting on the home ${home}.

@@ -4,6 +4,7 @@ import { debugEnabled } from '../config/index.js';
 import { registerAccess } from './commands/access.js';
 import { registerClassify } from './commands/classify.js';
 import { registerDescribe } from './commands/describe.js';
+import { registerDemo } from './commands/demo.js';
 import { registerGlossary } from './commands/glossary.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCrawlers } from './commands/crawlers.js';
@@ -75,6 +76,7 @@ function buildProgram(out: Output): Command {
     registerQuality,
     registerJobs,
     registerLineage,
+    registerDemo,
   ]) {
     register(program, out);
   }
