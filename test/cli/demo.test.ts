@@ -200,17 +200,21 @@ describe('lakeward demo', { timeout: 120_000 }, () => {
   });
 
   it("the tables carry the brief's metadata: metric, feature store, model, owner, quality", () => {
+    // The brief's gold row, all in `lakeward describe`: metric, feature store, owner, model.
     const described = ok('describe', 'gold.revenue.customer_ltv');
-    expect(described).toContain('Customer LTV');
-    expect(described).toContain('customer_ltv_feature_group');
+    expect(described).toContain('Customer LTV (business metric)');
+    expect(described).toMatch(/feature_store\s+customer_ltv_feature_group/);
+    expect(described).toMatch(/business owner:\s+group marketing_team <marketing@company.com>/);
+    expect(described).toMatch(/consumed by:\s+model churn_v3/);
     expect(ok('lineage', 'models', 'list', 'gold.revenue.customer_ltv')).toContain('churn_v3');
-    expect(ok('catalog', 'show', 'gold.revenue.customer_ltv')).toContain(
-      'group marketing_team <marketing@company.com>',
-    );
-    // The brief's silver row: what transformed it and its quality, on the table itself.
+    // The brief's silver row: transformation, quality, null rates, domain, lineage.
     const silver = ok('describe', 'silver.crm.sales');
     expect(silver).toMatch(/transformed_by\s+demo_silver_sales@1/);
     expect(silver).toMatch(/quality_score\s+1/);
+    expect(silver).toMatch(/quality_status\s+passed/);
+    expect(silver).toMatch(/null_rate\.customer_id\s+0/);
+    expect(silver).toMatch(/business_domain\s+crm/);
+    expect(silver).toMatch(/upstream_tables\s+bronze\.crm\.sales/);
   });
 
   it('refuses to run twice on the same home, saying how to try it again', () => {

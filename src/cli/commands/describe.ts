@@ -3,6 +3,7 @@ import type {
   GlossaryLink,
   SchemaDiff,
   SchemaVersion,
+  SecurableMetadata,
   TableDescription,
 } from '../../catalog/index.js';
 import {
@@ -65,7 +66,30 @@ function printHistory(out: Output, versions: SchemaVersion[]): void {
   );
 }
 
-function printDescription(out: Output, t: TableDescription, terms: GlossaryLink[]): void {
+/** What describe shows of a table: the catalog's facts, its business metadata and consumers. */
+interface Described {
+  table: TableDescription;
+  terms: GlossaryLink[];
+  business: SecurableMetadata;
+  models: { modelId: string; owner: string }[];
+}
+
+function businessOwner(b: SecurableMetadata): string | null {
+  if (b.owner === null) return null;
+  const email = b.owner.contactEmail === null ? '' : ` <${b.owner.contactEmail}>`;
+  return `${b.owner.kind} ${b.owner.name}${email}`;
+}
+
+function certification(b: SecurableMetadata): string | null {
+  const c = b.certification;
+  if (c === null) return null;
+  const why = c.reason === null ? '' : `: ${c.reason}`;
+  const instead = c.replacement === null ? '' : ` (use ${c.replacement})`;
+  return `${c.status}${why}${instead}`;
+}
+
+function printDescription(out: Output, { table: t, terms, business, models }: Described): void {
+  const notes = new Map(business.columns.map((c) => [c.name, c.description]));
   out.stdout.write(`${formatTableName(t)} (${t.kind})\n\ncolumns:\n`);
   printRows(
     out,
@@ -75,7 +99,7 @@ function printDescription(out: Output, t: TableDescription, terms: GlossaryLink[
       c.name,
       c.type,
       c.required ? 'yes' : 'no',
-      c.doc,
+      notes.get(c.name) ?? c.doc,
       terms
         .filter((l) => l.column === c.name)
         .map((l) => l.term)
@@ -86,6 +110,8 @@ function printDescription(out: Output, t: TableDescription, terms: GlossaryLink[
   printFields(out, [
     ['description', t.description],
     ['owner', t.owner],
+    ['business owner', businessOwner(business)],
+    ['certification', certification(business)],
     ['location', t.location],
     ['snapshot', `${t.currentSnapshotId ?? 'none'} (${t.snapshotCount} snapshots)`],
     ['rows', `${t.recordCount} in ${t.fileCount} files, ${t.sizeBytes} bytes`],
@@ -100,6 +126,7 @@ function printDescription(out: Output, t: TableDescription, terms: GlossaryLink[
         .map((l) => (l.kind === 'business_metric' ? `${l.term} (business metric)` : l.term))
         .join(', '),
     ],
+    ['consumed by', models.map((m) => `model ${m.modelId} (owner ${m.owner})`).join(', ')],
     ['created', t.createdAt],
     ['updated', t.updatedAt],
   ]);
@@ -145,12 +172,20 @@ export function registerDescribe(program: Command, out: Output): void {
           );
           return options.json ? printJson(out, versions) : printHistory(out, versions);
         }
-        const { table, terms } = await withSession(globals, async (s) => ({
+        const described = await withSession(globals, async (s) => ({
           table: await s.services.governed.describeTable(s.caller, ident),
           terms: await s.services.glossary.termsOfTable(s.caller, ident),
+          business: await s.services.metadata.show(s.caller, {
+            kind: 'table',
+            path: [...ident.namespace, ident.name],
+          }),
+          models: await s.services.goldTables.listModels(s.caller, formatTableName(ident)),
         }));
-        if (options.json) return printJson(out, { ...table, glossaryTerms: terms });
-        printDescription(out, table, terms);
+        if (options.json) {
+          const { table, terms, business, models } = described;
+          return printJson(out, { ...table, glossaryTerms: terms, business, models });
+        }
+        printDescription(out, described);
       }),
     'describe gold.revenue.customer_ltv',
     'describe silver.sales.orders --history',
