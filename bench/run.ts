@@ -10,6 +10,7 @@ import { generateRetailCopies, retailFiles } from './datasets.js';
 import { benchDecisions, benchGovernedQuery, type DecisionFigures } from './governance.bench.js';
 import { benchIngest, type IngestFigures } from './ingest.bench.js';
 import { freshLakehouse } from './lakehouse.js';
+import { benchPipelines, pipelineReport, type PipelineFigures } from './pipelines.bench.js';
 import { benchQuality, qualityReport, type QualityFigures } from './quality.bench.js';
 import { benchQuery, type QueryFigures } from './query.bench.js';
 import { benchAllSearch, searchReport, type SearchFigures } from './search.bench.js';
@@ -55,6 +56,7 @@ async function measureSize(size: string, files: string[]): Promise<SizeFigures> 
 
 interface CatalogFigures {
   crawler: CrawlerFigures[];
+  pipelines: PipelineFigures[];
   quality: QualityFigures[];
   search: SearchFigures[];
   volumes: VolumeFigures[];
@@ -103,6 +105,8 @@ function report(
     '',
     ...crawlerReport(catalog.crawler),
     '',
+    ...pipelineReport(catalog.pipelines),
+    '',
     ...qualityReport(catalog.quality),
     '',
     ...searchReport(catalog.search),
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
   if (POSTGRES) commits.push(await benchCommits(COMMITS, POSTGRES));
   const catalog = {
     crawler: await benchCrawler(),
+    pipelines: await benchPipelines(),
     quality: await benchQuality(),
     search: await benchAllSearch(),
     volumes: await benchVolumes(),
