@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../governance/index.js';
+import { runPeriodically } from './periodic-task.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -12,7 +13,6 @@ export function scheduleAuditRetention(
   app: FastifyInstance,
   audit: Pick<AuditLog, 'applyRetention'>,
 ): void {
-  let timer: NodeJS.Timeout | undefined;
   const apply = async (): Promise<void> => {
     try {
       const removed = await audit.applyRetention();
@@ -21,10 +21,5 @@ export function scheduleAuditRetention(
       app.log.error({ err }, 'audit retention failed; retrying tomorrow');
     }
   };
-  app.addHook('onReady', async () => {
-    void apply();
-    timer = setInterval(() => void apply(), DAY_MS);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
+  runPeriodically(app, { everyMs: DAY_MS, tick: apply });
 }

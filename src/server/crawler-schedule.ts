@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Crawlers } from '../crawler/index.js';
+import { runPeriodically } from './periodic-task.js';
 
 /** How often the server looks for crawlers whose scheduled time has come. */
 const CHECK_EVERY_MS = 30_000;
@@ -19,7 +20,6 @@ export function scheduleCrawlers(
 ): void {
   const now = options.now ?? (() => new Date());
   const running = new Map<string, Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
   const runDue = async (): Promise<void> => {
     try {
       const at = now();
@@ -43,14 +43,9 @@ export function scheduleCrawlers(
       app.log.error({ err }, 'could not look for due crawlers; trying again later');
     }
   };
-  app.addHook('onReady', async () => {
-    void runDue();
-    timer = setInterval(() => void runDue(), options.checkEveryMs ?? CHECK_EVERY_MS);
-    timer.unref();
-  });
-  // Runs under way finish before the services they use are closed.
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await Promise.all(running.values());
+  runPeriodically(app, {
+    everyMs: options.checkEveryMs ?? CHECK_EVERY_MS,
+    tick: runDue,
+    drain: () => Promise.all(running.values()),
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Jobs } from '../pipelines/index.js';
+import { runPeriodically } from './periodic-task.js';
 
 /** How often the server looks for jobs whose scheduled time has come. */
 const CHECK_EVERY_MS = 30_000;
@@ -20,7 +21,6 @@ export function scheduleJobs(
   options: { checkEveryMs?: number; now?: () => Date } = {},
 ): void {
   const now = options.now ?? (() => new Date());
-  let timer: NodeJS.Timeout | undefined;
   const runDue = async (): Promise<void> => {
     try {
       const at = now();
@@ -46,14 +46,9 @@ export function scheduleJobs(
       app.log.error({ err }, 'could not look for due jobs; trying again later');
     }
   };
-  app.addHook('onReady', async () => {
-    void runDue();
-    timer = setInterval(() => void runDue(), options.checkEveryMs ?? CHECK_EVERY_MS);
-    timer.unref();
-  });
-  // Runs under way finish before the services they use are closed.
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await jobs.runs.idle();
+  runPeriodically(app, {
+    everyMs: options.checkEveryMs ?? CHECK_EVERY_MS,
+    tick: runDue,
+    drain: () => jobs.runs.idle(),
   });
 }
