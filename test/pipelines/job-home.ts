@@ -14,7 +14,8 @@ import type { GovernedHome } from '../catalog/governed-home.js';
 /**
  * A small quality gate that really evaluates: `IsComplete "c"` and `ColumnValues "c" op N`
  * in `Rules = [ … ]` (error) and `WarnRules = [ … ]` (warn), counted with DuckDB over the
- * staged files. It stands in until src/quality's gate is wired, and keeps what it records.
+ * staged files, and keeps what it records so the runner's tests can see it; the e2e test
+ * (test/e2e/retail-medallion.test.ts) runs the runner with src/quality's own gate.
  */
 export class SmallQualityGate implements QualityGate {
   readonly recorded: { table: string; result: QualityResult }[] = [];
