@@ -1,4 +1,4 @@
-// Data quality evaluation beside its baseline, same run: a ruleset of 16 DQDL rules over
+// Data quality evaluation beside its baseline, same run: a ruleset of 20 DQDL rules over
 // the retail sales table, evaluated by Lakeward (governed query path, schema probe, one
 // scan, history and audit) against one hand-written DuckDB query computing the same
 // metrics over the same Parquet files. Then the same at a generated size (the retail rows
@@ -34,8 +34,15 @@ export const RULESET = `Rules = [
   StandardDeviation "unit_price" > 0,
   DistinctValuesCount "country" > 10,
   Entropy "country" > 0,
-  DataFreshness "invoice_date" <= 36500 days
+  DataFreshness "invoice_date" <= 36500 days,
+  ColumnExists "country",
+  Completeness "country" > 0.99,
+  UniqueValueRatio "country" < 0.5,
+  DistinctValuesCount "stock_code" > 100
 ]`;
+
+/** One rule per line between `Rules = [` and `]`. */
+const RULE_COUNT = RULESET.split('\n').length - 2;
 
 /** The same metrics as RULESET, by hand, in one query. */
 function baselineSql(files: string[]): string {
@@ -46,7 +53,8 @@ function baselineSql(files: string[]): string {
     count(*) FILTER (WHERE country IS NULL OR length(country) BETWEEN 2 AND 30),
     count(*) FILTER (WHERE stock_code IS NULL OR length(stock_code) BETWEEN 1 AND 12),
     avg(unit_price), sum(quantity), stddev_samp(unit_price), count(DISTINCT country), entropy(country),
-    count(*) FILTER (WHERE CAST(now() AS TIMESTAMP) - invoice_date <= INTERVAL 36500 DAYS)
+    count(*) FILTER (WHERE CAST(now() AS TIMESTAMP) - invoice_date <= INTERVAL 36500 DAYS),
+    count(country), count(DISTINCT stock_code)
   FROM read_parquet(${sqlList(files)})`;
 }
 
@@ -122,7 +130,7 @@ async function measure(
   return {
     size,
     rows,
-    rules: 16,
+    rules: RULE_COUNT,
     lakewardMs: median(lakeward),
     baselineMs: median(baseline),
     score,
