@@ -12,6 +12,7 @@ export const EXIT_CODE: Record<ErrorKind, number> = {
   [ErrorKind.timeout]: 6,
   [ErrorKind.cancelled]: 6,
   [ErrorKind.unavailable]: 7,
+  [ErrorKind.busy]: 7,
 };
 
 /** A command line that commander could not parse (unknown option, missing argument). */

@@ -10,6 +10,8 @@ export const ErrorKind = {
   unauthenticated: 'unauthenticated',
   unavailable: 'unavailable',
   tooLarge: 'too_large',
+  /** The server is saturated right now; retry after the delay it gives. */
+  busy: 'busy',
   timeout: 'timeout',
   cancelled: 'cancelled',
   internal: 'internal',

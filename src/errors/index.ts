@@ -9,6 +9,7 @@ export {
   Unauthenticated,
   Unavailable,
   TooLarge,
+  Busy,
   QueryTimeout,
   Cancelled,
   InternalError,

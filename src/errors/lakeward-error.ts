@@ -76,6 +76,18 @@ export class TooLarge extends LakewardError {
   }
 }
 
+/** Slow down: a quota is full for now (HTTP 429 with Retry-After). */
+export class Busy extends LakewardError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+    extra?: ErrorDetails,
+  ) {
+    super(ErrorKind.busy, code, message, extra);
+  }
+}
+
 export class QueryTimeout extends LakewardError {
   constructor(message: string, extra?: ErrorDetails) {
     super(ErrorKind.timeout, 'QUERY_TIMEOUT', message, extra);

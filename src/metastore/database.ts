@@ -5,6 +5,7 @@ import type { ClassificationTables } from './classification-migration.js';
 import type { SearchTables } from './search-migration.js';
 import type { ExternalTableTables } from './external-table-migration.js';
 import type { CrawlerTables } from './crawler-migration.js';
+import type { StreamTables } from './stream-migration.js';
 import type { VolumeTables } from './volume-migration.js';
 import type { QualityTables } from './quality-migration.js';
 import type { LineageTables } from './lineage-migration.js';
@@ -203,7 +204,8 @@ export interface Database
     VolumeTables,
     QualityTables,
     LineageTables,
-    PipelineTables {
+    PipelineTables,
+    StreamTables {
   namespaces: NamespacesTable;
   tables: TablesTable;
   ingested_files: IngestedFilesTable;

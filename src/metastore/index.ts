@@ -10,5 +10,6 @@ export type * from './search-repository.js';
 export type * from './external-table-repository.js';
 export type * from './crawler-repository.js';
 export type * from './volume-repository.js';
+export type * from './stream-repository.js';
 export { TableKind } from './repositories.js';
 export { openMetastore } from './open-metastore.js';

@@ -16,6 +16,7 @@ import { classificationRepository } from './classification-repository.js';
 import { searchRepository } from './search-repository.js';
 import { externalTableRepository } from './external-table-repository.js';
 import { crawlerRepository } from './crawler-repository.js';
+import { streamRepository } from './stream-repository.js';
 import { volumeRepository } from './volume-repository.js';
 import { qualityRepository } from './quality-repository.js';
 import { lineageRepository } from './lineage-repository.js';
@@ -53,6 +54,7 @@ function repositories(executor: Executor): Repositories {
     externalTables: externalTableRepository(executor),
     crawlers: crawlerRepository(executor),
     volumes: volumeRepository(executor),
+    streams: streamRepository(executor),
   };
 }
 

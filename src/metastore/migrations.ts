@@ -14,6 +14,7 @@ import { searchTables } from './search-migration.js';
 import { externalTableTables } from './external-table-migration.js';
 import { crawlerTables } from './crawler-migration.js';
 import { volumeTables } from './volume-migration.js';
+import { streamTables } from './stream-migration.js';
 
 const migrationTable = 'lakeward_migration';
 const migrationLockTable = 'lakeward_migration_lock';
@@ -134,6 +135,15 @@ function pipelines(t: ColumnTypes): Migration {
   };
 }
 
+/** Migration 0005: streaming ingestion. */
+function streams(t: ColumnTypes): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await streamTables(db, t);
+    },
+  };
+}
+
 /** Forward-only: a migration, once released, is never changed or removed. */
 function migrations(dialect: MetastoreDialect): Record<string, Migration> {
   return {
@@ -141,6 +151,7 @@ function migrations(dialect: MetastoreDialect): Record<string, Migration> {
     '0002_governance': governance(types(dialect)),
     '0003_catalog': catalog(types(dialect)),
     '0004_pipelines': pipelines(types(dialect)),
+    '0005_streams': streams(types(dialect)),
   };
 }
 

@@ -7,6 +7,7 @@ import type { ClassificationRepository } from './classification-repository.js';
 import type { SearchRepository } from './search-repository.js';
 import type { ExternalTableRepository } from './external-table-repository.js';
 import type { CrawlerRepository } from './crawler-repository.js';
+import type { StreamRepository } from './stream-repository.js';
 import type { VolumeRepository } from './volume-repository.js';
 import type {
   AuditRepository,
@@ -189,6 +190,7 @@ export interface Metastore {
   readonly quality: QualityRepository;
   readonly lineage: LineageRepository;
   readonly pipelines: PipelineRepository;
+  readonly streams: StreamRepository;
   /** Runs fn in one database transaction; the repositories passed in are bound to it. */
   transaction<T>(fn: (tx: Omit<Metastore, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -97,9 +97,12 @@ export class JobRunner {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const { tempDir, writes } = this.deps;
+    (globalThis as any).__mark?.('R.mkdir');
     await mkdir(tempDir, { recursive: true });
     const scratch = await mkdtemp(path.join(tempDir, `job-${job.name}-`));
+    (globalThis as any).__mark?.('R.mkdtemp');
     const session = await openSession({ ...writes, tempDir: scratch });
+    (globalThis as any).__mark?.('R.openSession');
     const interrupt = () => session.interrupt();
     signal?.addEventListener('abort', interrupt);
     try {
@@ -116,10 +119,13 @@ export class JobRunner {
         progress,
         ...(signal === undefined ? {} : { signal }),
       });
+      (globalThis as any).__mark?.('R.beforeExec');
       await execution.execute();
     } finally {
+      (globalThis as any).__mark?.('R.afterExec');
       signal?.removeEventListener('abort', interrupt);
       session.close();
+      (globalThis as any).__mark?.('R.closeSession');
       await rm(scratch, { recursive: true, force: true });
     }
   }

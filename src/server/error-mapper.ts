@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorKind, asLakewardError, type LakewardError } from '../errors/index.js';
+import { Busy, ErrorKind, asLakewardError, type LakewardError } from '../errors/index.js';
 
 /**
  * HTTP status per error kind. A query timeout is the server failing to answer in time
@@ -14,6 +14,7 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   [ErrorKind.notFound]: 404,
   [ErrorKind.conflict]: 409,
   [ErrorKind.tooLarge]: 413,
+  [ErrorKind.busy]: 429,
   [ErrorKind.timeout]: 504,
   [ErrorKind.cancelled]: 499,
   [ErrorKind.unavailable]: 503,
@@ -144,6 +145,7 @@ export async function sendError(
   reply: FastifyReply,
 ): Promise<void> {
   const { status, body: payload } = toHttpError(err, request.log);
+  if (err instanceof Busy) void reply.header('Retry-After', String(err.retryAfterSeconds));
   await reply.code(status).type('application/json; charset=utf-8').send(payload);
 }
 
