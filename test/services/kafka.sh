@@ -31,11 +31,13 @@ running_pid() {
   local pid
   [[ -s "$pidfile" ]] || return 1
   pid="$(cat "$pidfile")"
-  kill -0 "$pid" 2>/dev/null && echo "$pid"
+  # Alive, and ours (not another process that got the pid after a reboot).
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "kafka.Kafka" && echo "$pid"
 }
 
-# A metadata request through the kafkajs client the tests use; the bare port check when
-# node_modules is not installed yet.
+# A metadata request through the kafkajs client the tests use, then a group lookup, which
+# has the broker create __consumer_offsets (so a test's first consumer does not wait for it);
+# the bare port check when node_modules is not installed yet.
 metadata_ok() {
   if [[ ! -d "$repo/node_modules/kafkajs" ]]; then
     port_open "$port"
@@ -54,6 +56,7 @@ const admin = new Kafka({
 admin
   .connect()
   .then(() => admin.listTopics())
+  .then(() => admin.describeGroups(["lakeward-test-ready"]))
   .then(() => admin.disconnect())
   .then(() => process.exit(0), () => process.exit(1));
 ' "127.0.0.1:$port") >/dev/null 2>&1
@@ -77,7 +80,8 @@ ensure_jars() {
   mkdir -p "$cache"
   tmp="$(mktemp -d "$cache/.fetch-XXXXXX")"
   if ! mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DincludeScope=runtime \
-    -DoutputDirectory="$tmp" >&2; then
+    -DoutputDirectory="$tmp" >"$cache/mvn.log" 2>&1; then
+    cat "$cache/mvn.log" >&2
     rm -rf "$tmp"
     say "mvn dependency:copy-dependencies failed"
     exit 1
@@ -133,8 +137,10 @@ logger.state.level = WARN
 PROPS
 }
 
+# LAKEWARD_TEST_KAFKA_JAVA_OPTS adds JVM options (word-split), e.g. -XX:TieredStopAtLevel=1.
+# shellcheck disable=SC2206
 java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
-  "-Dlog4j2.configurationFile=$state/log4j2.properties")
+  "-Dlog4j2.configurationFile=$state/log4j2.properties" ${LAKEWARD_TEST_KAFKA_JAVA_OPTS:-})
 
 format_storage() {
   local cluster_id class
@@ -181,7 +187,7 @@ start() {
   write_config
   format_storage
   started="$(date +%s)"
-  : >"$log"
+  rm -f "$pidfile"
   # Detached (own session) so that it outlives the shell or test that started it.
   setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pidfile" \
     java "${java_opts[@]}" -cp "$jars/*" kafka.Kafka "$state/server.properties" \

@@ -23,7 +23,8 @@ running_pid() {
   local pid
   [[ -s "$pidfile" ]] || return 1
   pid="$(cat "$pidfile")"
-  kill -0 "$pid" 2>/dev/null && echo "$pid"
+  # Alive, and ours (not another process that got the pid after a reboot).
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "nats-server" && echo "$pid"
 }
 
 ensure_server() {
@@ -66,6 +67,7 @@ start() {
   fi
   ensure_server
   mkdir -p "$state/jetstream"
+  rm -f "$pidfile"
   # Detached (own session) so that it outlives the shell or test that started it.
   setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pidfile" \
     nats-server -js -a 127.0.0.1 -p "$port" -sd "$state/jetstream" -l "$log" \
