@@ -14,8 +14,8 @@ export type {
 } from './sql-lineage.js';
 // --- write path (types mapping, Parquet writing, partitioning, table writes) ---
 export { quoteIdent, quoteLiteral } from './sql-quote.js';
-export { openSession } from './session.js';
-export type { Session, SessionOptions } from './session.js';
+export { openSession, openSessionHost } from './session.js';
+export type { Session, SessionHost, SessionOptions } from './session.js';
 export { icebergToDuckType, duckToIcebergType, schemaFromDuckColumns } from './types-mapping.js';
 export { scanSql, tableScanSql } from './scan-sql.js';
 export type { ScanSqlOptions } from './scan-sql.js';

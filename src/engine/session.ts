@@ -27,6 +27,36 @@ export interface Session {
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
+  const instance = await DuckDBInstance.create(':memory:', sessionConfig(options));
+  return new DuckDBSession(instance, await connect(instance));
+}
+
+/** Trusted sessions that share one DuckDB instance (its memory limit and spill directory). */
+export interface SessionHost {
+  /** A session of its own (temp tables, interrupt); closing it leaves the instance open. */
+  open(): Promise<Session>;
+  close(): void;
+}
+
+/**
+ * One instance for many short sessions: creating an instance costs more than the small
+ * statements of an incremental job run, while a connection costs next to nothing.
+ */
+export async function openSessionHost(options: SessionOptions): Promise<SessionHost> {
+  const instance = await DuckDBInstance.create(':memory:', sessionConfig(options));
+  return {
+    open: async () => new DuckDBSession(undefined, await connect(instance)),
+    close: () => instance.closeSync(),
+  };
+}
+
+async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
+  const connection = await instance.connect();
+  registerBucketFunctions(connection);
+  return connection;
+}
+
+function sessionConfig(options: SessionOptions): Record<string, string> {
   const config: Record<string, string> = {
     memory_limit: options.memoryLimit,
     temp_directory: options.tempDir,
@@ -36,15 +66,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     autoload_known_extensions: 'false',
   };
   if (options.threads !== undefined) config.threads = String(options.threads);
-  const instance = await DuckDBInstance.create(':memory:', config);
-  const connection = await instance.connect();
-  registerBucketFunctions(connection);
-  return new DuckDBSession(instance, connection);
+  return config;
 }
 
 class DuckDBSession implements Session {
   constructor(
-    private readonly instance: DuckDBInstance,
+    /** undefined: the instance is a host's, which outlives the session. */
+    private readonly instance: DuckDBInstance | undefined,
     private readonly connection: DuckDBConnection,
   ) {}
 
@@ -70,6 +98,6 @@ class DuckDBSession implements Session {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    this.instance?.closeSync();
   }
 }

@@ -38,12 +38,10 @@ export async function planMergeRemoval(
   const matches = keys
     .map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM k.${quoteIdent(k)}`)
     .join(' AND ');
-  (globalThis as any).__mark?.('M.start');
   await session.run(
     `CREATE OR REPLACE TEMP TABLE ${KEYS_TABLE} AS SELECT DISTINCT ${keyList} FROM (${newRowsSql}) AS n`,
   );
   try {
-    (globalThis as any).__mark?.('M.keysTable');
     const deleted: DataFile[] = [];
     const partial: string[] = [];
     let replacedRows = 0;
@@ -59,7 +57,6 @@ export async function planMergeRemoval(
       replacedRows += matching;
       if (matching < Number(file.recordCount)) partial.push(local);
     }
-    (globalThis as any).__mark?.('M.scanCandidates');
     if (partial.length === 0) return { deleted, rewritten: [], replacedRows };
     const keep =
       `SELECT t.* FROM (${scanSql(schema, partial)}) AS t ` +
@@ -97,11 +94,9 @@ async function candidateFiles(
     const key = quoteIdent(k);
     return `min(${key})::VARCHAR AS min${i}, max(${key})::VARCHAR AS max${i}, count(*) - count(${key}) AS nulls${i}`;
   });
-  (globalThis as any).__mark?.('C.start');
   const [row] = await session.all<Record<string, string | number | null>>(
     `SELECT ${ranges.join(', ')} FROM ${KEYS_TABLE}`,
   );
-  (globalThis as any).__mark?.('C.minmax');
   const conditions: string[] = [];
   bounded.forEach((key, i) => {
     const [min, max, nulls] = [row?.[`min${i}`], row?.[`max${i}`], row?.[`nulls${i}`]];
@@ -112,9 +107,7 @@ async function candidateFiles(
     );
   });
   if (conditions.length === 0) return table.planFiles();
-  (globalThis as any).__mark?.('C.cond');
   const { expression } = await parsePredicate(conditions.join(' AND '), schema);
-  (globalThis as any).__mark?.('C.parsePred');
   return table.planFiles(expression === undefined ? {} : { filter: expression });
 }
 

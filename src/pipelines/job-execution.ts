@@ -66,9 +66,7 @@ export class JobExecution {
     checkDefinition(job);
     if (job.quality !== null) this.deps.quality.validate(job.quality.ruleset);
     const requested: WriteMode = job.mode === 'incremental' ? incrementalWrite(job) : job.mode;
-    (globalThis as any).__mark?.('E.validate');
     let checked = await checkTarget(this.#access, target, PRIVILEGES[requested]);
-    (globalThis as any).__mark?.('E.checkTarget');
     const plan =
       job.mode === 'incremental'
         ? await planIncremental(
@@ -77,11 +75,13 @@ export class JobExecution {
             checked.existing,
           )
         : undefined;
-    (globalThis as any).__mark?.('E.planIncremental');
+    if (plan !== undefined && nothingNew(plan)) {
+      this.#unchanged(plan, checked);
+      return;
+    }
     const write = plan?.write ?? requested;
     if (write !== requested) checked = await checkTarget(this.#access, target, PRIVILEGES[write]);
 
-    (globalThis as any).__mark?.('E.check2');
     const sources = this.#sources(plan);
     progress.sql =
       plan === undefined
@@ -98,22 +98,43 @@ export class JobExecution {
       const exported = await query.exportParquet(this.run.caller, progress.sql, raw, {
         ...(this.run.signal === undefined ? {} : { signal: this.run.signal }),
       });
-      (globalThis as any).__mark?.('E.export');
       progress.rowsRead = exported.rows;
     } finally {
       progress.sources = sources.reads;
     }
 
     const staged = await this.#stage(raw, checked, write);
-    (globalThis as any).__mark?.('E.stage');
     progress.schema = staged.plan.schema.fields.map((f) => ({
       name: f.name,
       type: typeToString(f.type),
     }));
     const rows = await this.#gate(staged);
-    (globalThis as any).__mark?.('E.gate');
     this.#stopIfCancelled();
     await this.#commit(checked, staged.plan, rows, write, sources, plan);
+  }
+
+  /**
+   * No source gained a data file since the last run: there is nothing to read, and the
+   * target stays as it is (no empty commit, no merge planning), so a run that finds
+   * nothing new costs only its bookkeeping.
+   */
+  #unchanged(plan: IncrementalPlan, checked: CheckedTarget): void {
+    const { job, progress } = this.run;
+    const explanation = [
+      ...plan.explanation,
+      'nothing new: no SELECT ran and the target is unchanged',
+    ];
+    progress.sql = `${explanation.map((l) => `-- ${l}\n`).join('')}${job.sql}`;
+    progress.sources = [...plan.narrowed].map(([table, n]) => ({
+      table,
+      snapshotId: n.snapshotId === null ? null : n.snapshotId.toString(),
+    }));
+    progress.targetSnapshotId =
+      checked.existing?.currentSnapshot()?.['snapshot-id'].toString() ?? null;
+    progress.schema =
+      checked.existing
+        ?.schema()
+        .fields.map((f) => ({ name: f.name, type: typeToString(f.type) })) ?? [];
   }
 
   #sources(plan: IncrementalPlan | undefined): JobSources {
@@ -129,9 +150,7 @@ export class JobExecution {
   /** The result deduplicated and cast to the target's schema, as one local Parquet file. */
   async #stage(raw: string, checked: CheckedTarget, write: WriteMode): Promise<Staged> {
     const { session, job, target } = this.run;
-    (globalThis as any).__mark?.('S.start');
     const columns = await resultColumns(session, raw);
-    (globalThis as any).__mark?.('S.resultColumns');
     if (job.keys.length > 0) requireColumns(columns, job.keys, 'key');
     const rowsSql = job.dedupe
       ? await dedupedSql(stagedSql(raw), columns, job.keys, job.dedupeOrderBy)
@@ -145,12 +164,10 @@ export class JobExecution {
         },
       );
     }
-    (globalThis as any).__mark?.('S.dupkeys');
     const name = formatTableName(target);
     const plan = planTargetSchema(name, columns, checked.existing?.schema());
     const file = path.join(this.run.scratch, 'staged.parquet');
     const rows = await stageTyped(session, rowsSql, columns, plan.schema, file);
-    (globalThis as any).__mark?.('S.stageTyped');
     return { file, rows, plan };
   }
 
@@ -194,7 +211,6 @@ export class JobExecution {
   ): Promise<void> {
     const { job, runId, target, session, scratch, progress } = this.run;
     const summary = runSummary(job, runId, sources.pinned, incremental?.read ?? null);
-    (globalThis as any).__mark?.('E.summary');
     const prepared = await prepareTarget(
       this.#access,
       checked,
@@ -203,7 +219,6 @@ export class JobExecution {
     );
     try {
       // Set aside before the target commits: a failed commit then loses no rows.
-      (globalThis as any).__mark?.('E.prepare');
       await this.#quarantine?.commit(summary);
       const written = await writeRows(write, {
         session,
@@ -214,7 +229,6 @@ export class JobExecution {
         targetFileSizeBytes: this.deps.writes.targetFileSizeBytes,
         summary,
       });
-      (globalThis as any).__mark?.('E.writeRows');
       progress.rowsWritten = written.rows;
       progress.targetSnapshotId =
         written.table.currentSnapshot()?.['snapshot-id'].toString() ?? null;
@@ -222,7 +236,6 @@ export class JobExecution {
       if (prepared.created) await dropCreated(this.#access, target);
       throw err;
     }
-    (globalThis as any).__mark?.('E.x');
     await this.#afterCommit();
   }
 
@@ -231,14 +244,11 @@ export class JobExecution {
     const { job, runId, target, caller, progress } = this.run;
     const problem = (what: string) => (err: unknown) =>
       reportProblem(this.deps, `${what} after a job run failed`, { job: job.name, runId, err });
-    (globalThis as any).__mark?.('E.commitdone');
     const properties = runProperties(job, runId, progress.sources, new Date());
     await this.deps.catalog
       .updateTable(target, { setProperties: properties })
       .catch(problem('setting the target table properties'));
-    (globalThis as any).__mark?.('E.updateTable');
     await this.deps.changes?.publish({ kind: 'table', path: tableSecurable(target).path });
-    (globalThis as any).__mark?.('E.publish');
     if (progress.quality !== null) {
       await this.deps.quality
         .record(caller, target, progress.quality)
@@ -253,6 +263,10 @@ export class JobExecution {
       );
     }
   }
+}
+
+function nothingNew(plan: IncrementalPlan): boolean {
+  return plan.read === 'new-files' && [...plan.narrowed.values()].every((n) => n.files.size === 0);
 }
 
 function incrementalWrite(job: JobDefinition): WriteMode {

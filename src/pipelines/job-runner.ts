@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { formatTableName, isLayer, parseTableName, tableSecurable } from '../catalog/index.js';
 import type { AccessCheck, TableIdent } from '../catalog/index.js';
-import { openSession } from '../engine/index.js';
 import { Cancelled, InternalError, InvalidInput, LakewardError } from '../errors/index.js';
 import { auditResource } from '../governance/index.js';
 import type { Caller } from '../governance/index.js';
@@ -10,6 +9,7 @@ import type { LineageRun } from '../lineage/index.js';
 import type { JobDefinition, RunOutcome } from './contract.js';
 import { JobExecution } from './job-execution.js';
 import { reportProblem } from './run-context.js';
+import { RunSessions } from './run-sessions.js';
 import type { JobRunnerDeps, RunProgress } from './run-context.js';
 
 export type { JobRunnerDeps } from './run-context.js';
@@ -22,7 +22,16 @@ export type { JobRunnerDeps } from './run-context.js';
  * that fails leaves the target as it was and returns its error in the outcome.
  */
 export class JobRunner {
-  constructor(private readonly deps: JobRunnerDeps) {}
+  readonly #sessions: RunSessions;
+
+  constructor(private readonly deps: JobRunnerDeps) {
+    this.#sessions = new RunSessions({ ...deps.writes, tempDir: deps.tempDir });
+  }
+
+  /** Closes the trusted DuckDB instance runs share (it also closes by itself when idle). */
+  close(): void {
+    this.#sessions.close();
+  }
 
   async run(
     caller: Caller,
@@ -96,13 +105,10 @@ export class JobRunner {
     progress: RunProgress,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const { tempDir, writes } = this.deps;
-    (globalThis as any).__mark?.('R.mkdir');
+    const { tempDir } = this.deps;
     await mkdir(tempDir, { recursive: true });
     const scratch = await mkdtemp(path.join(tempDir, `job-${job.name}-`));
-    (globalThis as any).__mark?.('R.mkdtemp');
-    const session = await openSession({ ...writes, tempDir: scratch });
-    (globalThis as any).__mark?.('R.openSession');
+    const session = await this.#sessions.open();
     const interrupt = () => session.interrupt();
     signal?.addEventListener('abort', interrupt);
     try {
@@ -119,13 +125,10 @@ export class JobRunner {
         progress,
         ...(signal === undefined ? {} : { signal }),
       });
-      (globalThis as any).__mark?.('R.beforeExec');
       await execution.execute();
     } finally {
-      (globalThis as any).__mark?.('R.afterExec');
       signal?.removeEventListener('abort', interrupt);
       session.close();
-      (globalThis as any).__mark?.('R.closeSession');
       await rm(scratch, { recursive: true, force: true });
     }
   }

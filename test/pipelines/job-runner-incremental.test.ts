@@ -72,10 +72,18 @@ describe('JobRunner: incremental runs from snapshot lineage', () => {
       [6],
     ]);
 
-    // Nothing new: nothing read, and the run still records where it got to.
+    // Nothing new: no SELECT runs and nothing is committed (no empty snapshot, no merge
+    // planning); the next run still starts from what i-2 recorded.
     const idle = await kit.runner.run(home.admin, job, 'i-3');
-    expect(idle).toMatchObject({ status: 'succeeded', rowsRead: 0, rowsWritten: 0 });
-    expect(await latestSummary()).toMatchObject({ [RUN_SUMMARY.runId]: 'i-3' });
+    expect(idle).toMatchObject({
+      status: 'succeeded',
+      rowsRead: 0,
+      rowsWritten: 0,
+      targetSnapshotId: second.targetSnapshotId,
+      sources: [{ table: 'bronze.web.events', snapshotId: sourceSnapshot }],
+    });
+    expect(idle.sql).toMatch(/-- nothing new: no SELECT ran and the target is unchanged\n/);
+    expect(await latestSummary()).toMatchObject({ [RUN_SUMMARY.runId]: 'i-2' });
   });
 
   it('rows deleted upstream make the next run a full recompute that replaces the target', async () => {

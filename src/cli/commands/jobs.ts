@@ -232,22 +232,26 @@ export function registerJobs(program: Command, out: Output): void {
       .command('run')
       .description('run a job now, as the principal it runs as; the jobs after it follow')
       .argument('<name>')
-      .option('--wait', 'print the run when it has ended (else when it is queued)')
-      .option('--json', 'print JSON')
+      .option('--wait', 'print only the ended run (without it, also says when it is queued)')
+      .option('--json', 'print JSON (the ended run)')
       .action(async (name: string, o: { json?: boolean; wait?: boolean }, command: Command) => {
         const run = await withSession(globals(command), async (s) => {
-          const started = await s.services.jobs.run(s.caller, name, { wait: o.wait === true });
+          const queued = await s.services.jobs.run(s.caller, name);
           if (o.wait !== true && o.json !== true) {
+            // The CLI works on the home itself: no server takes the run from it, so it
+            // is run here rather than left queued for a server that may not be running.
             out.stdout.write(
-              `Queued run ${started.id} of ${name}; follow it with: lakeward jobs runs ${name}\n`,
+              `Queued run ${queued.id} of ${name}. The CLI has no server to hand it to, so it runs here ` +
+                `until it ends (and the jobs after it); to return at once, run it through a server: ` +
+                `POST /api/v1/jobs/${name}/run answers 202 when queued. ` +
+                `Follow it with: lakeward jobs runs ${name}\n`,
             );
           }
-          // This process runs it (and the jobs after it): it stays until they end.
           await s.services.jobs.runs.idle();
-          return started;
+          return s.services.jobs.getRun(s.caller, queued.id);
         });
         if (o.json) return printJson(out, run);
-        if (o.wait === true) printRun(out, run);
+        printRun(out, run);
       }),
     'jobs run silver_orders --wait',
   );
