@@ -110,3 +110,16 @@ export type { VolumeTables } from './governed-resolver.js';
 export { fileEndings, listRawFiles } from './external/raw-files.js';
 export type { RawFile } from './external/raw-files.js';
 export { requireRawFileRegistration } from './external/raw-file-registration.js';
+// --- compaction of small data files ---
+export {
+  COMPACTION_SUMMARY_KEYS,
+  TableCompaction,
+  compactsInBackground,
+} from './compaction/table-compaction.js';
+export type {
+  CompactedPartition,
+  CompactionDefaults,
+  CompactionResult,
+  CompactOptions,
+  TableCompactionDeps,
+} from './compaction/table-compaction.js';

@@ -57,6 +57,30 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Background rewriting of small data files (streams make many) into larger ones, per partition. */
+    compaction: z
+      .object({
+        /** Compact tables with ingest_type=streaming or compaction.enabled=true (a table's compaction.enabled=false opts out). */
+        enabled: z.boolean().default(true),
+        intervalMs: z.number().int().positive().default(60_000),
+        /** A partition is compacted once it has at least this many small files. */
+        minFiles: z.number().int().min(2).default(8),
+        targetFileSizeBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(128 * 1024 ** 2),
+        /** Files smaller than this are small. */
+        smallFileBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 ** 2),
+        /** Plans (and rewrites) tried when a commit conflicts with another writer. */
+        maxAttempts: z.number().int().min(1).default(4),
+      })
+      .strict()
+      .prefault({}),
     commit: z
       .object({
         maxRetries: z.number().int().min(0).default(10),

@@ -7,6 +7,7 @@ import { parseKeyValues } from '../key-values.js';
 import { printFields, printJson, printRows, type Output } from '../output.js';
 import { withSession, type GlobalOptions, type Session } from '../session.js';
 import { registerTableCreate } from './table-create.js';
+import { registerTableCompact } from './table-compact.js';
 import { externalFields, registerExternalTables } from './external-tables.js';
 
 interface JsonOption {
@@ -74,6 +75,7 @@ export function registerTable(program: Command, out: Output): void {
   const table = program.command('table').alias('tables').description('inspect and change tables');
   const done = (message: string) => out.stdout.write(`${message}\n`);
   registerTableCreate(table, out);
+  registerTableCompact(table, out);
   registerExternalTables(table, out);
 
   table
