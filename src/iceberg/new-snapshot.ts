@@ -92,8 +92,10 @@ export class SnapshotProducer {
     const wanted = new Set(this.change.deleted.map((f) => f.filePath));
     const schema = snapshotSchema(base, parent);
     const kept: ManifestFile[] = [];
-    const rewritten: ManifestFile[] = [];
     const removed: DataFile[] = [];
+    // One rewritten manifest per spec, not one per touched manifest: a compaction that
+    // removes 500 small files from 500 manifests writes one manifest, not 500.
+    const bySpec = new Map<number, ManifestEntry[]>();
     for (const manifest of manifests) {
       const entries = hasLiveFiles(manifest)
         ? await readManifest(
@@ -113,14 +115,21 @@ export class SnapshotProducer {
         removed.push(e.dataFile);
         return { ...e, status: ManifestEntryStatus.deleted, snapshotId: this.snapshotId };
       });
+      bySpec.set(manifest.partitionSpecId, [
+        ...(bySpec.get(manifest.partitionSpecId) ?? []),
+        ...next,
+      ]);
+    }
+    const rewritten: ManifestFile[] = [];
+    for (const [specId, entries] of bySpec) {
       rewritten.push(
         await writeManifest(this.ctx.store, {
           key: this.key(`${randomUUID()}-m${rewritten.length}.avro`),
           schema: schemaOf(base, base['current-schema-id']),
-          spec: specOf(base, manifest.partitionSpecId),
+          spec: specOf(base, specId),
           snapshotId: this.snapshotId,
           sequenceNumber,
-          entries: next,
+          entries,
         }),
       );
     }

@@ -19,6 +19,11 @@ import type { DataFile, ManifestFile, Schema, Snapshot, TableMetadata } from './
 import { ManifestEntryStatus } from './types.js';
 
 /** Scans that ignored delete files would return deleted rows, so tables that have them are refused. */
+/** A manifest that only records removals (a compaction's rewrite) holds nothing to read. */
+function onlyDeletedFiles(m: ManifestFile): boolean {
+  return m.addedFilesCount + m.existingFilesCount === 0 && m.deletedFilesCount > 0;
+}
+
 function refuseRowLevelDeletes(manifests: ManifestFile[]): void {
   if (manifests.some((m) => m.content === 1 && m.addedFilesCount + m.existingFilesCount > 0)) {
     throw new InvalidInput(
@@ -91,6 +96,7 @@ export class LoadedTable implements IcebergTable {
     const manifests = all.filter(
       (m) =>
         m.content === 0 &&
+        !onlyDeletedFiles(m) &&
         (!filter ||
           !m.partitions ||
           manifestMayMatch(filter, schema, specOf(this.metadata, m.partitionSpecId), m.partitions)),
