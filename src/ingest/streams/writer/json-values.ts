@@ -129,6 +129,31 @@ function fitDecimal(value: unknown, type: IcebergType): Fit {
   return { ok: true, text: JSON.stringify(text) };
 }
 
+/**
+ * Whether the value's JSON text as sent means what fitValue would write for it, so the
+ * bytes as sent can be handed to DuckDB. Numbers read as sent parse to the same value
+ * (5.0 and 1e3 into an integer column too); values that need a conversion (a number
+ * or an object in a string column, a number in a decimal column) do not qualify.
+ */
+export function fitsAsSent(value: unknown, type: IcebergType): boolean {
+  if (value === null) return true;
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'long':
+      return Number.isSafeInteger(value);
+    case 'double':
+      return Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'int':
+    case 'float':
+      return typeof value === 'number' && Number.isFinite(value) && fitValue(value, type).ok;
+    default:
+      return typeof value === 'string' && fitValue(value, type).ok;
+  }
+}
+
 /** Declared column types the stream writer can fill from JSON. */
 export function writableType(type: IcebergType): boolean {
   if (typeof type !== 'string') return false;

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { STREAM_BRONZE_COLUMNS } from '../contract.js';
 import type { StreamFormat, StreamRecord } from '../contract.js';
+import type { RowPlace } from './ndjson-rows.js';
 
 /**
  * The smallest part of a record that is written or set aside as a whole, with its
@@ -11,6 +12,24 @@ export interface RecordUnit {
   record: StreamRecord;
   raw: Buffer;
   objects: Record<string, unknown>[];
+  /** The field names and text as sent of a unit that is one object (not in an array). */
+  shape?: Shape;
+  text?: string;
+  /** Where the unit's rows go among the batch's rows, when they are written after it. */
+  place?: RowPlace;
+}
+
+/**
+ * Writes the unit's rows as soon as it is decoded and says so (the unit is then not
+ * kept): most records of a batch need no more than that, and objects that die young
+ * cost the garbage collector next to nothing.
+ */
+export type UnitTaker = (unit: RecordUnit) => boolean;
+
+/** The field names of objects, in order, shared by all objects of a batch that have them. */
+export interface Shape {
+  keys: string[];
+  problem: string | undefined;
 }
 
 export interface DeadLetter {
@@ -35,9 +54,10 @@ export function decodeRecords(
   records: StreamRecord[],
   format: StreamFormat,
   maxRecordBytes: number,
+  take: UnitTaker = () => false,
 ): Decoded {
   const decoded: Decoded = { units: [], dead: [] };
-  const shapes: ShapeProblems = new Map();
+  const shapes: Decoding = { byNames: new Map(), last: undefined, take };
   for (const record of records) {
     const { value } = record;
     if (value.length > maxRecordBytes) {
@@ -72,43 +92,93 @@ function decodeUnit(
   raw: Buffer,
   arrays: boolean,
   out: Decoded,
-  shapes: ShapeProblems,
+  shapes: Decoding,
 ): void {
-  const fail = (reason: string) => out.dead.push({ record, raw, reason });
-  if (!isUtf8(raw)) return void fail('not valid UTF-8');
+  if (!isUtf8(raw)) return void out.dead.push({ record, raw, reason: 'not valid UTF-8' });
+  const text = raw.toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    return void fail(`not JSON: ${(err as Error).message}`);
+    return void out.dead.push({ record, raw, reason: `not JSON: ${(err as Error).message}` });
   }
-  const objects = arrays && Array.isArray(parsed) ? (parsed as unknown[]) : [parsed];
+  const array = arrays && Array.isArray(parsed);
+  const objects = array ? (parsed as unknown[]) : [parsed];
+  let shape: Shape | undefined;
   for (const object of objects) {
-    const problem = objectProblem(object, shapes);
-    if (problem !== undefined) return void fail(problem);
+    const found = objectShape(object, shapes);
+    if (typeof found === 'string') return void out.dead.push({ record, raw, reason: found });
+    shape = found;
+  }
+  const lone = text.includes('\\ud') || text.includes('\\uD') ? loneSurrogate(objects) : undefined;
+  if (lone !== undefined) {
+    const reason = `field ${JSON.stringify(lone)} holds an escaped lone surrogate, which is not Unicode text`;
+    return void out.dead.push({ record, raw, reason });
   }
   if (objects.length > 0) {
-    out.units.push({ record, raw, objects: objects as Record<string, unknown>[] });
+    const unit: RecordUnit = { record, raw, objects: objects as Record<string, unknown>[] };
+    if (!array) {
+      unit.shape = shape;
+      unit.text = text;
+    }
+    if (!shapes.take(unit)) out.units.push(unit);
   }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The field whose name or text holds a lone surrogate: JSON.parse takes `"\ud800"`,
+ * DuckDB refuses it (and with it the whole batch). Values kept as JSON text are
+ * written escaped, so only top-level names and strings count.
+ */
+function loneSurrogate(objects: unknown[]): string | undefined {
+  for (const object of objects as Record<string, unknown>[]) {
+    for (const key in object) {
+      const value = object[key];
+      if (LONE_SURROGATE.test(key)) return key;
+      if (typeof value === 'string' && LONE_SURROGATE.test(value)) return key;
+    }
+  }
+  return undefined;
 }
 
 /**
  * Records of a stream mostly share their field names: what was found for one set of
- * names (in order) is remembered for the batch, so each object costs one lookup.
+ * names (in order) is remembered for the batch, so each object costs one lookup, and
+ * none when it has the names of the object before it.
  */
-type ShapeProblems = Map<string, string | undefined>;
+/** What decoding a batch remembers from record to record. */
+interface Decoding {
+  byNames: Map<string, Shape>;
+  last: Shape | undefined;
+  take: UnitTaker;
+}
 
-function objectProblem(value: unknown, shapes: ShapeProblems): string | undefined {
+/** The object's shape, or why it cannot be a row. */
+function objectShape(value: unknown, shapes: Decoding): Shape | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
     return `not a JSON object but ${kind}`;
   }
   const keys = Object.keys(value);
-  const shape = `${keys.length}:${keys.join('\u0000')}`;
-  if (shapes.has(shape)) return shapes.get(shape);
-  const problem = namesProblem(keys);
-  shapes.set(shape, problem);
-  return problem;
+  let shape = shapes.last;
+  if (shape === undefined || !sameNames(shape.keys, keys)) {
+    const names = `${keys.length}:${keys.join('\u0000')}`;
+    shape = shapes.byNames.get(names);
+    if (shape === undefined) {
+      shape = { keys, problem: namesProblem(keys) };
+      shapes.byNames.set(names, shape);
+    }
+    shapes.last = shape;
+  }
+  return shape.problem ?? shape;
+}
+
+function sameNames(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function namesProblem(keys: string[]): string | undefined {

@@ -24,19 +24,19 @@ export interface RowFilesOptions {
 const MIN_OBJECT_BYTES = 16 * 1024 ** 2;
 
 /**
- * Writes NDJSON lines as data files of the table: DuckDB reads the scratch file with
+ * Writes NDJSON rows as data files of the table: DuckDB reads the scratch file with
  * the table's column types given (no sniffing), and the select yields the table's
  * columns in order, so the writer need not describe it.
  */
 export async function writeRowFiles(
   session: Session,
   table: IcebergTable,
-  lines: string[],
+  ndjson: Buffer,
   options: RowFilesOptions,
 ): Promise<DataFile[]> {
-  if (lines.length === 0) return [];
+  if (ndjson.length === 0) return [];
   const file = path.join(options.tempDir, `stream-${randomUUID()}.ndjson`);
-  await writeFile(file, lines.join('\n'));
+  await writeFile(file, ndjson);
   try {
     const read: string[] = [];
     const select: string[] = [];

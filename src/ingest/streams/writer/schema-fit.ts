@@ -1,8 +1,10 @@
 import { InvalidInput } from '../../../errors/index.js';
 import type { IcebergType } from '../../../iceberg/index.js';
 import type { DriftPolicy, StreamRecord } from '../contract.js';
-import { fitValue, inferredType, unifyTypes } from './json-values.js';
-import type { DeadLetter, RecordUnit } from './record-decoding.js';
+import { fitValue, fitsAsSent, inferredType, unifyTypes } from './json-values.js';
+import { NdjsonRows, type RowPlace } from './ndjson-rows.js';
+import type { DeadLetter, RecordUnit, Shape, UnitTaker } from './record-decoding.js';
+import { sentObject } from './sent-objects.js';
 
 export interface FitInput {
   units: RecordUnit[];
@@ -10,11 +12,13 @@ export interface FitInput {
   columns: { name: string; type: IcebergType }[] | undefined;
   policy: DriftPolicy;
   table: string;
+  /** Rows already taken while decoding (rowsAsSent); the fitted rows join them. */
+  rows?: NdjsonRows;
 }
 
 export interface FittedRows {
-  /** NDJSON lines of the rows, keyed by table column names. */
-  lines: string[];
+  /** The rows as NDJSON, keyed by table column names. */
+  rows: NdjsonRows;
   dead: DeadLetter[];
   /** Columns to add (or to create the table with), in first-seen order. */
   added: { name: string; type: IcebergType }[];
@@ -31,23 +35,32 @@ interface Column {
 /**
  * Matches each record's fields to the table's columns (names compared without case,
  * as the engine resolves them), applies the drift policy to fields the table lacks
- * and to values their column cannot hold, and writes the rows as NDJSON lines.
+ * and to values their column cannot hold, and writes the rows as NDJSON.
  * Under `fail` it throws before anything is committed.
  */
 export function fitRows(input: FitInput): FittedRows {
-  const out: FittedRows = { lines: [], dead: [], added: [], widened: [] };
+  const out: FittedRows = {
+    rows: input.rows ?? new NdjsonRows(),
+    dead: [],
+    added: [],
+    widened: [],
+  };
   const columns = new Map<string, Column>();
   for (const c of input.columns ?? []) columns.set(c.name.toLowerCase(), column(c.name, c.type));
   const units = newColumns(input, columns, out);
   const widened = new Map<string, IcebergType>();
   // Field names as sent map to the same column all batch long: look each up once.
   const byExactName = new Map<string, Column>();
+  const exactShapes = new Map<Shape, Column[] | undefined>();
   for (const unit of units) {
-    const lines: string[] = [];
+    if (unit.shape !== undefined) {
+      const exact = exactColumnsOf(unit.shape, columns, exactShapes);
+      if (exact !== undefined && addAsSent(unit, exact, widened, out.rows, unit.place)) continue;
+    }
+    const rows: string[][] = [];
     let reason: string | undefined;
     for (const object of unit.objects) {
-      const head = `{"_partition":${JSON.stringify(unit.record.partition)},"_offset":${unit.record.offset}`;
-      let line = head;
+      const fields: string[] = [];
       for (const key in object) {
         const col = byExactName.get(key) ?? (columns.get(key.toLowerCase()) as Column);
         byExactName.set(key, col);
@@ -55,7 +68,7 @@ export function fitRows(input: FitInput): FittedRows {
         const type = widened.size === 0 ? col.type : (widened.get(col.name) ?? col.type);
         const text = commonText(value, type);
         if (text !== undefined) {
-          line += `,${col.key}${text}`;
+          fields.push(`${col.key}${text}`);
           continue;
         }
         let fit = fitValue(value, type);
@@ -69,16 +82,86 @@ export function fitRows(input: FitInput): FittedRows {
           if (input.policy === 'fail') throw drift(input.table, key, unit.record, reason);
           break;
         }
-        line += `,${col.key}${fit.text}`;
+        fields.push(`${col.key}${fit.text}`);
       }
       if (reason !== undefined) break;
-      lines.push(`${line}}`);
+      rows.push(fields);
     }
-    if (reason === undefined) out.lines.push(...lines);
-    else out.dead.push({ record: unit.record, raw: unit.raw, reason });
+    if (reason === undefined) {
+      for (const fields of rows) out.rows.addFields(unit.record, fields, unit.place);
+    } else out.dead.push({ record: unit.record, raw: unit.raw, reason });
   }
   for (const [name, type] of widened) out.widened.push({ name, type });
   return out;
+}
+
+/**
+ * Takes, while the batch is decoded, the units whose bytes as sent can be their row
+ * in a table of these columns (no new field, no value to convert), and keeps a place
+ * among the rows for the others, which fitRows writes.
+ */
+export function rowsAsSent(
+  columns: { name: string; type: IcebergType }[] | undefined,
+  rows: NdjsonRows,
+): UnitTaker {
+  const byName = new Map<string, Column>();
+  for (const c of columns ?? []) byName.set(c.name.toLowerCase(), column(c.name, c.type));
+  const exactShapes = new Map<Shape, Column[] | undefined>();
+  const none = new Map<string, IcebergType>();
+  return (unit) => {
+    if (unit.shape !== undefined) {
+      const exact = exactColumnsOf(unit.shape, byName, exactShapes);
+      if (exact !== undefined && addAsSent(unit, exact, none, rows)) return true;
+    }
+    unit.place = rows.reserve();
+    return false;
+  };
+}
+
+function exactColumnsOf(
+  shape: Shape,
+  columns: Map<string, Column>,
+  known: Map<Shape, Column[] | undefined>,
+): Column[] | undefined {
+  if (known.has(shape)) return known.get(shape);
+  const exact = exactColumns(shape, columns);
+  known.set(shape, exact);
+  return exact;
+}
+
+/** The columns of a shape's fields when each field has its column's exact name. */
+function exactColumns(shape: Shape, columns: Map<string, Column>): Column[] | undefined {
+  const found: Column[] = [];
+  for (const key of shape.keys) {
+    const col = columns.get(key.toLowerCase());
+    if (col === undefined || col.name !== key) return undefined;
+    found.push(col);
+  }
+  return found;
+}
+
+/**
+ * Adds the unit's row from its bytes as sent when they can be it: every value fits its
+ * column as written, and DuckDB reads the bytes as JSON.parse did. Most records of a
+ * stream take this way; the others are written from their values.
+ */
+function addAsSent(
+  unit: RecordUnit,
+  exact: Column[],
+  widened: Map<string, IcebergType>,
+  rows: NdjsonRows,
+  place?: RowPlace,
+): boolean {
+  const values = Object.values(unit.objects[0] as Record<string, unknown>);
+  for (let i = 0; i < values.length; i++) {
+    const col = exact[i] as Column;
+    const type = widened.size === 0 ? col.type : (widened.get(col.name) ?? col.type);
+    if (!fitsAsSent(values[i], type)) return false;
+  }
+  const sent = sentObject(unit.raw);
+  if (sent === undefined || sent.fields !== values.length) return false;
+  rows.addSent(unit.record, unit.text as string, sent.start, values.length > 0, place);
+  return true;
 }
 
 /** The values most records hold, written without the general check (same result as fitValue). */

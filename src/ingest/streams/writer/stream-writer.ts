@@ -14,7 +14,8 @@ import { tableName } from '../../ingest-job.js';
 import type { CommitResult, MicroBatch, Positions, StreamDefinition } from '../contract.js';
 import { decodeRecords, type DeadLetter } from './record-decoding.js';
 import { writeRowFiles } from './row-files.js';
-import { fitRows, type FittedRows } from './schema-fit.js';
+import { NdjsonRows } from './ndjson-rows.js';
+import { fitRows, rowsAsSent, type FittedRows } from './schema-fit.js';
 import {
   isCovered,
   mergePositions,
@@ -122,12 +123,17 @@ export class StreamWriter {
     if (table !== undefined && !this.adopted) table = await adoptTable(catalog, definition, table);
     this.adopted ||= table !== undefined;
 
-    const decoded = decodeRecords(batch.records, definition.format, definition.maxRecordBytes);
+    const columns = table === undefined ? this.declared : dataColumns(table.schema());
+    const rows = new NdjsonRows(batch.records.reduce((n, r) => n + r.value.length, 0));
+    const { maxRecordBytes, format } = definition;
+    const take = rowsAsSent(columns, rows);
+    const decoded = decodeRecords(batch.records, format, maxRecordBytes, take);
     const fitted = fitRows({
       units: decoded.units,
-      columns: table === undefined ? this.declared : dataColumns(table.schema()),
+      columns,
       policy: definition.drift,
       table: tableName(definition.table),
+      rows,
     });
     const dead = [...decoded.dead, ...fitted.dead];
     const deadLettered = await this.writeDeadLetters(dead, batch.positions, positions, ingestedAt);
@@ -136,11 +142,11 @@ export class StreamWriter {
     table = await this.prepareTable(table, fitted, schemaChanges);
     if (
       table === undefined ||
-      (fitted.lines.length === 0 && !positionsAdvance(previous, positions))
+      (fitted.rows.count === 0 && !positionsAdvance(previous, positions))
     ) {
       return { snapshotId: null, rowsWritten: 0, deadLettered, schemaChanges };
     }
-    const files = await writeRowFiles(await this.openSession(), table, fitted.lines, {
+    const files = await writeRowFiles(await this.openSession(), table, fitted.rows.toBuffer(), {
       ...this.fileOptions(this.definition.maxRecordBytes * 2),
       constants: {
         _ingested_at: quoteLiteral(ingestedAt.toISOString()),
@@ -152,8 +158,8 @@ export class StreamWriter {
     const committed = await table.append(files, { summary: streamSummary(this.stream, positions) });
     this.positions = positions;
     return {
-      snapshotId: fitted.lines.length === 0 ? null : snapshotIdOf(committed),
-      rowsWritten: fitted.lines.length,
+      snapshotId: fitted.rows.count === 0 ? null : snapshotIdOf(committed),
+      rowsWritten: fitted.rows.count,
       deadLettered,
       schemaChanges,
     };
@@ -215,7 +221,8 @@ export class StreamWriter {
           `"reason":${JSON.stringify(d.reason)},"raw":"${d.raw.toString('base64')}"}`,
       );
       const longest = lines.reduce((max, line) => Math.max(max, line.length), 0);
-      const files = await writeRowFiles(await this.openSession(), table, lines, {
+      const ndjson = Buffer.from(lines.join('\n'));
+      const files = await writeRowFiles(await this.openSession(), table, ndjson, {
         ...this.fileOptions(longest * 3),
         constants: {
           _stream: quoteLiteral(this.definition.name),
