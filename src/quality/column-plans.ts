@@ -44,16 +44,18 @@ function metricPlan(rule: RuleCall, b: PlanBuilder, sql: string, what: string): 
 
 /**
  * A condition every row of the rule should meet: passes when all rows do, or, with a
- * threshold, when the share of rows that do satisfies it. Measured: that share.
+ * threshold, when the share of rows that do satisfies it. Measured: that share, the
+ * rows passing counted by passingSql when a cheaper aggregate counts the same rows.
  */
 export function rowCheckPlan(
   rule: RuleCall,
   b: PlanBuilder,
   condition: string,
   threshold: Constraint | null,
+  passingSql = scoped(rule, 'count(*)', condition),
 ): LeafPlan {
   const rows = b.measure(scoped(rule, 'count(*)'));
-  const passing = b.measure(scoped(rule, 'count(*)', condition));
+  const passing = b.measure(passingSql);
   return {
     failingRows: `SELECT * FROM ${b.table} WHERE ${rowsWhere(rule, `NOT (${condition})`)}`,
     judge: (m: Measured) => {
@@ -67,11 +69,12 @@ export function rowCheckPlan(
 
 function uniquenessPlan(rule: RuleCall, b: PlanBuilder, perDistinct: boolean): LeafPlan {
   const c = col(rule);
-  // How often each row's value occurs among the rule's rows.
-  const occurs = b.window(
-    `${rule.where === null ? 'count(*)' : `sum(CASE WHEN ${rule.where} THEN 1 ELSE 0 END)`} OVER (PARTITION BY ${c})`,
+  // Values occurring exactly once among the rule's rows: groups of one in a GROUP BY, which
+  // reads only this column (a window over the scan would carry every row and column).
+  const once = b.subquery(
+    `(SELECT count(*) FILTER (WHERE __lakeward_n = 1) FROM (SELECT count(*) AS __lakeward_n ` +
+      `FROM ${b.table} WHERE ${rowsWhere(rule, `${c} IS NOT NULL`)} GROUP BY ${c}))`,
   );
-  const once = b.measure(scoped(rule, 'count(*)', `${c} IS NOT NULL AND ${occurs} = 1`));
   const whole = b.measure(scoped(rule, perDistinct ? `count(DISTINCT ${c})` : `count(${c})`));
   const what = perDistinct
     ? 'values occurring once ÷ distinct values'
@@ -153,11 +156,20 @@ export function columnPlan(rule: RuleCall, b: PlanBuilder): LeafPlan | undefined
       return metricPlan(rule, b, 'count(*)', 'the row count');
     case 'Completeness':
     case 'IsComplete':
-      return rowCheckPlan(rule, b, leafCondition(rule)!, k ?? rule.threshold);
+      // count(c) counts the rows where c IS NOT NULL, and is the scan's null-rate measure.
+      return rowCheckPlan(
+        rule,
+        b,
+        leafCondition(rule)!,
+        k ?? rule.threshold,
+        scoped(rule, `count(${c})`),
+      );
     case 'ColumnValues':
     case 'ColumnLength':
-    case 'DataFreshness':
-      return rowCheckPlan(rule, b, leafCondition(rule)!, rule.threshold);
+    case 'DataFreshness': {
+      const passing = scoped(rule, 'count(*)', leafCondition(rule, true));
+      return rowCheckPlan(rule, b, leafCondition(rule)!, rule.threshold, passing);
+    }
     case 'IsUnique':
     case 'IsPrimaryKey':
       return uniqueKeyPlan(rule, b, rule.type === 'IsPrimaryKey');

@@ -17,9 +17,11 @@ export function literalSql(literal: Literal): string {
 
 /**
  * A SQL boolean that is true when expr satisfies the constraint. NULL fails every
- * comparison; in a list it is a member only when the list names NULL.
+ * comparison; in a list it is a member only when the list names NULL. With `unknown`
+ * the test may be NULL where it fails: enough for a FILTER or WHERE, which count NULL
+ * as false, and cheaper over every row than the coalesce a negation needs.
  */
-export function constraintSql(expr: string, c: Constraint): string {
+export function constraintSql(expr: string, c: Constraint, unknown = false): string {
   const not = (sql: string, negated: boolean) => (negated ? `NOT (${sql})` : sql);
   let test: string;
   switch (c.kind) {
@@ -49,7 +51,7 @@ export function constraintSql(expr: string, c: Constraint): string {
       );
       break;
   }
-  return `coalesce(${test}, false)`;
+  return unknown ? test : `coalesce(${test}, false)`;
 }
 
 /** Whether a measured value satisfies the constraint (value NULL never does). */

@@ -22,17 +22,19 @@ export interface Evaluation {
 interface Leaf {
   rule: RuleCall;
   plan?: LeafPlan;
-  /** The measures and windows this leaf put into the scan. */
+  /** The measures and subqueries this leaf put into the scan. */
   measures: string[];
-  windows: string[];
+  subqueries: string[];
   outcome?: Outcome;
   failingRows?: RuleResult['failingRows'];
 }
 
-/** The shared scan: every aggregate once, keyed m0, m1, …; window columns w0, w1, …. */
+type ScanPart = Pick<Leaf, 'measures' | 'subqueries'>;
+
+/** The shared scan: every aggregate once, keyed m0, m1, …; scalar subqueries q0, q1, …. */
 class Scan {
   readonly measures = new Map<string, string>();
-  readonly windows = new Map<string, string>();
+  readonly subqueries = new Map<string, string>();
 
   constructor(
     readonly table: string,
@@ -40,7 +42,7 @@ class Scan {
   ) {}
 
   /** A builder whose additions are also listed in `into` (to rerun them alone). */
-  builderFor(into: Pick<Leaf, 'measures' | 'windows'>): PlanBuilder {
+  builderFor(into: ScanPart): PlanBuilder {
     return {
       table: this.table,
       columns: this.columns,
@@ -49,9 +51,9 @@ class Scan {
         into.measures.push(key);
         return key;
       },
-      window: (sql) => {
-        const key = this.add(this.windows, sql, '__lakeward_w');
-        into.windows.push(key);
+      subquery: (sql) => {
+        const key = this.add(this.subqueries, sql, 'q');
+        into.subqueries.push(key);
         return key;
       },
     };
@@ -66,17 +68,16 @@ class Scan {
     return key;
   }
 
-  /** One SELECT computing the given measures (all by default) in a single pass. */
-  sql(only?: { measures: string[]; windows: string[] }): string {
+  /** One SELECT computing the given measures and subqueries (all by default). */
+  sql(only?: ScanPart): string {
     const pick = (map: Map<string, string>, keys?: string[]) =>
-      [...map].filter(([, key]) => keys === undefined || keys.includes(key));
-    const select = pick(this.measures, only?.measures).map(([sql, key]) => `${sql} AS ${key}`);
-    const windows = pick(this.windows, only?.windows);
-    const from =
-      windows.length === 0
-        ? this.table
-        : `(SELECT *, ${windows.map(([sql, key]) => `${sql} AS ${key}`).join(', ')} FROM ${this.table}) AS t`;
-    return `SELECT ${select.join(', ')} FROM ${from}`;
+      [...map]
+        .filter(([, key]) => keys === undefined || keys.includes(key))
+        .map(([sql, key]) => `${sql} AS ${key}`);
+    const measures = pick(this.measures, only?.measures);
+    const select = [...measures, ...pick(this.subqueries, only?.subqueries)].join(', ');
+    // Without an aggregate, FROM would repeat the subqueries once per row.
+    return measures.length === 0 ? `SELECT ${select}` : `SELECT ${select} FROM ${this.table}`;
   }
 }
 
@@ -110,7 +111,8 @@ function plan(leaf: Leaf, scan: Scan): void {
 /**
  * Evaluates a ruleset in as few queries as it can: the columns from the catalog (a
  * LIMIT 0 probe only when rules judge types), one scan computing every aggregate of every
- * rule, one query per rule that reads another table or runs its own SQL, and one query
+ * rule (with, in the same statement, a GROUP BY of each column whose uniqueness is
+ * judged), one query per rule that reads another table or runs its own SQL, and one query
  * sampling the rows of failed row-level rules. A scan that fails is retried rule by
  * rule, so one broken rule is an error, not a failed evaluation.
  */
@@ -126,7 +128,7 @@ export async function evaluateRules(
   const columns = new Map(described.map((c) => [c.name, c.type]));
   const scan = new Scan(source.table, columns);
   // Row count and non-NULL counts of every column: the run's metrics and null rates.
-  const base = { measures: [] as string[], windows: [] as string[] };
+  const base: ScanPart = { measures: [], subqueries: [] };
   const b = scan.builderFor(base);
   const rowsKey = b.measure('count(*)');
   const presentKeys = [...columns.keys()].map(
@@ -135,7 +137,7 @@ export async function evaluateRules(
 
   const tops = rules.map((r) => ({
     rule: r,
-    leaves: leavesOf(r.node).map((rule): Leaf => ({ rule, measures: [], windows: [] })),
+    leaves: leavesOf(r.node).map((rule): Leaf => ({ rule, measures: [], subqueries: [] })),
   }));
   const leaves = tops.flatMap((t) => t.leaves);
   for (const leaf of leaves) {
@@ -153,7 +155,9 @@ export async function evaluateRules(
     keep(await source.run(scan.sql()));
   } catch {
     keep(await source.run(scan.sql(base)));
-    for (const leaf of leaves.filter((l) => l.plan !== undefined && l.measures.length > 0)) {
+    for (const leaf of leaves.filter(
+      (l) => l.plan !== undefined && l.measures.length + l.subqueries.length > 0,
+    )) {
       try {
         keep(await source.run(scan.sql(leaf)));
       } catch (err) {

@@ -16,8 +16,12 @@ export interface PlanBuilder {
   readonly columns: ReadonlyMap<string, string>;
   /** Adds an aggregate to the one scan (shared when equal); returns its key. */
   measure(sql: string): string;
-  /** Adds a window column to the scan's rows; returns the column name to aggregate over. */
-  window(sql: string): string;
+  /**
+   * Adds a scalar SELECT (say, an aggregate over a GROUP BY of the table) to the same
+   * statement as the scan; returns its key. DuckDB runs it once, reading only the
+   * columns it names, which costs far less than a window over every row of the scan.
+   */
+  subquery(sql: string): string;
 }
 
 export interface Measured {

@@ -91,18 +91,35 @@ export class Quality implements QualityGate {
         await check.require('SELECT', tableSecurable(table));
         const { text, rulesetName } = await this.#ruleset(table, choice);
         const rules = parseRuleset(text);
-        const description = await this.deps.catalog.describeTable(table);
-        const whole = await this.#readsWholeTable(caller, table, description);
-        if (options.publish === true && !whole) throw check.refuse(partialView(name));
+        // The columns as the caller sees them, and the table's description (its snapshot,
+        // and whether the caller reads it whole), load beside each other and the scan:
+        // reads of the table's metadata that need not wait for each other. Only a
+        // publish waits for the description first, to refuse before anything runs.
+        const columns = describeColumns(this.#resolver(caller, check), table);
+        const described = this.deps.catalog.describeTable(table).then(async (d) => ({
+          description: d,
+          whole: await this.#readsWholeTable(caller, table, d),
+        }));
+        // Awaited below (or by the evaluation); a failure must not go unhandled meanwhile.
+        columns.catch(() => undefined);
+        described.catch(() => undefined);
+        if (options.publish === true && !(await described).whole) {
+          throw check.refuse(partialView(name));
+        }
         const evaluation = await evaluateRules(
           {
             table: tableNameSql(name),
             run: (sql) => this.deps.query.execute(caller, sql),
             history: (metric) => this.#history(table, metric),
-            describe: () => describeColumns(this.#resolver(caller, check), table),
+            describe: () => columns,
           },
           rules,
-        );
+        ).catch(async (err: unknown) => {
+          // A table that cannot be described fails as it did before the scan started.
+          await described;
+          throw err;
+        });
+        const { description, whole } = await described;
         const result = summarize(name, rulesetName, description.currentSnapshotId, evaluation);
         await this.#keep(table, caller, whole ? result : { ...result, metrics: {} });
         return result;
