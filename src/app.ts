@@ -23,6 +23,7 @@ import {
   QueryService,
   SearchIndexer,
   SearchService,
+  TableCompaction,
   metastoreListing,
   governanceChange,
   Volumes,
@@ -52,7 +53,7 @@ import type {
   PolicyAdmin,
   Principal,
 } from './governance/index.js';
-import { BatchIngest, GovernedIngest } from './ingest/index.js';
+import { BatchIngest, GovernedIngest, Streams, streamParts } from './ingest/index.js';
 import { GoldTables, Lineage, OpenLineageEmitter } from './lineage/index.js';
 import { openMetastore } from './metastore/index.js';
 import type { Metastore } from './metastore/index.js';
@@ -103,6 +104,10 @@ export interface Services {
   readonly lineage: Lineage;
   /** Gold tables for AI: business metric, feature-store reference, consuming ML models. */
   readonly goldTables: GoldTables;
+  /** Streams into bronze (HTTP push, Kafka, NATS, MQTT): definitions, state, pushes; run by the server. */
+  readonly streams: Streams;
+  /** Rewrites small data files into larger ones: on demand, and in the background for streaming tables. */
+  readonly compaction: TableCompaction;
   /** Releases the engine and the metastore connections; call once on shutdown. */
   close(): Promise<void>;
 }
@@ -302,6 +307,28 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       keyOf: (uri) => store.keyOf(uri),
     });
     const goldTables = new GoldTables({ catalog, governed, gate, repository: metastore.lineage });
+    const streams = new Streams({
+      metastore,
+      catalog,
+      gate,
+      changes,
+      parts: streamParts({ catalog, openSession, config, tempDir }),
+    });
+    const compaction = new TableCompaction({
+      catalog,
+      metastore,
+      gate,
+      session: {
+        tempDir,
+        memoryLimit: config.ingest.memoryLimit,
+        ...(config.query.threads === undefined ? {} : { threads: config.query.threads }),
+      },
+      defaults: config.compaction,
+      system: async () => ({
+        principal: await auth.localAdmin(),
+        context: { channel: 'internal' },
+      }),
+    });
     const jobs = new Jobs({
       metastore,
       gate,
@@ -335,6 +362,8 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       volumes,
       lineage,
       goldTables,
+      streams,
+      compaction,
       jobs,
       governed,
       crawlers,

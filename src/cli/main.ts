@@ -9,6 +9,7 @@ import { registerGlossary } from './commands/glossary.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCrawlers } from './commands/crawlers.js';
 import { registerJobs } from './commands/jobs.js';
+import { registerStreams } from './commands/streams.js';
 import { registerLineage } from './commands/lineage.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerFilters } from './commands/filters.js';
@@ -75,6 +76,7 @@ function buildProgram(out: Output): Command {
     registerCrawlers,
     registerQuality,
     registerJobs,
+    registerStreams,
     registerLineage,
     registerDemo,
   ]) {

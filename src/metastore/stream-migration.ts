@@ -10,8 +10,16 @@ export interface StreamsTable {
   definition: string;
   /** 'running', 'paused' or 'failed'. */
   state: string;
+  /** Why a stream is failed (its error's code and message); null otherwise. */
+  error: string | null;
   /** The principal the stream writes as (its creator). */
   run_as: string;
+  /**
+   * JSON of the last status its runner reported (lag, rates, last commit, errors), so
+   * a process that does not run the stream (the CLI) can show it.
+   */
+  status: string | null;
+  status_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -21,7 +29,7 @@ export interface StreamTables {
   streams: StreamsTable;
 }
 
-/** Part of migration 0005_streams: stream definitions and their state. */
+/** Part of migration 0005_streams: stream definitions, their state and last status. */
 export async function streamTables(db: Kysely<unknown>, { time }: ColumnTypes): Promise<void> {
   await db.schema
     .createTable('streams')
@@ -29,7 +37,10 @@ export async function streamTables(db: Kysely<unknown>, { time }: ColumnTypes): 
     .addColumn('name', 'text', (c) => c.notNull().unique())
     .addColumn('definition', 'text', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('error', 'text')
     .addColumn('run_as', 'text', (c) => c.notNull())
+    .addColumn('status', 'text')
+    .addColumn('status_at', time)
     .addColumn('created_at', time, (c) => c.notNull())
     .addColumn('updated_at', time, (c) => c.notNull())
     .execute();

@@ -11,6 +11,8 @@ import { callerOf } from './caller.js';
 import { scheduleAuditRetention } from './audit-retention.js';
 import { scheduleCrawlers } from './crawler-schedule.js';
 import { scheduleJobs } from './job-schedule.js';
+import { scheduleTableCompaction } from './table-compaction.js';
+import { tableCompactionRoutes } from './routes/table-compaction.js';
 import { crawlerRoutes } from './routes/crawlers.js';
 import { jobRoutes } from './routes/jobs.js';
 import { installErrorMapping } from './error-mapper.js';
@@ -36,6 +38,8 @@ import { tokenRoutes } from './routes/tokens.js';
 import { volumeRoutes } from './routes/volumes.js';
 import { lineageRoutes } from './routes/lineage.js';
 import { qualityRoutes } from './routes/quality.js';
+import { streamRoutes } from './routes/streams.js';
+import { hostStreams } from './stream-host.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -81,6 +85,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     async (api) => {
       namespaceRoutes(api, services.governed);
       tableRoutes(api, services.governed);
+      tableCompactionRoutes(api, services.compaction);
       externalTableRoutes(api, services.governed);
       queryRoutes(api, services.query);
       principalRoutes(api, services.directory);
@@ -101,6 +106,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       await volumeRoutes(api, services.volumes);
       metadataRoutes(api, services.metadata, services.propertyDefinitions);
       lineageRoutes(api, services.lineage, services.goldTables);
+      await streamRoutes(api, { streams: services.streams });
       await api.register(ingestRoutes, {
         ingest: services.ingest,
         home: config.home,
@@ -160,6 +166,8 @@ export async function startServer(services: Services): Promise<FastifyInstance> 
   scheduleAuditRetention(app, services.audit);
   scheduleCrawlers(app, services.crawlers);
   scheduleJobs(app, services.jobs);
+  hostStreams(app, services);
+  scheduleTableCompaction(app, services.compaction, services.config.compaction);
   const { host, port } = services.config.server;
   try {
     await app.listen({ host, port });

@@ -12,6 +12,7 @@ import { classificationContract } from './classification.contract.js';
 import { externalTableContract } from './external-table.contract.js';
 import { lineageContract } from './lineage.contract.js';
 import { qualityContract } from './quality.contract.js';
+import { streamContract } from './streams.contract.js';
 
 /** A fresh, empty database for one test, reachable by URI so it can be opened twice. */
 export interface MetastoreTarget {
@@ -474,6 +475,7 @@ export function metastoreContract(name: string, fresh: () => Promise<MetastoreTa
     pipelineContract(() => ({ store }));
     lineageContract(() => ({ store }));
     qualityContract(() => ({ store }));
+    streamContract(() => ({ store }));
 
     describe('migrations', () => {
       it('reopens an existing database without migrating it again', async () => {

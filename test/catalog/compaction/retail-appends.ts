@@ -5,7 +5,7 @@ import type { Caller } from '../../../src/governance/index.js';
 import type { TableIdent } from '../../../src/catalog/index.js';
 import { appendQuery, openSession, quoteLiteral } from '../../../src/engine/index.js';
 
-export const BY_DAY = '/work/shared/data/retail/by-day';
+export const BY_DAY = path.resolve('../shared/data/retail/by-day');
 
 /** The retail day files in time order (read in place). */
 export function retailDays(count: number): string[] {

@@ -1,0 +1,323 @@
+import { LakewardError } from '../../errors/index.js';
+import type {
+  CommitResult,
+  MicroBatch,
+  Positions,
+  StreamDefinition,
+  StreamRecord,
+  StreamSource,
+  WriteAheadLog,
+} from './contract.js';
+import { CommitRates } from './stream-status.js';
+import type { StreamStatus } from './stream-status.js';
+
+/** What the runner needs of the StreamWriter. */
+export interface StreamCommitter {
+  committedPositions(): Promise<Positions>;
+  commit(batch: MicroBatch): Promise<CommitResult>;
+  close(): Promise<void>;
+}
+
+export interface StreamRunnerDeps {
+  definition: StreamDefinition;
+  writer: StreamCommitter;
+  source: StreamSource;
+  /** The stream's write-ahead log (HTTP, MQTT): its records not read yet count in the lag. */
+  log?: Pick<WriteAheadLog, 'lastSequence'>;
+  /** The drift policy `fail` stopped the stream: nothing after the failed batch is acknowledged. */
+  onFailed(error: Error): void;
+  /** After each commit (the table may have been created or its schema changed). */
+  onCommitted?(result: CommitResult): void;
+  now?: () => number;
+}
+
+/** The position key of the write-ahead log's records (contract: Positions). */
+const LOG_PARTITION = 'wal';
+/** Records of a source without partitions. */
+const NO_PARTITION = '-';
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 30_000;
+
+class Stopped extends Error {}
+
+/**
+ * Moves records from a source through micro-batches into the table, one commit at a
+ * time: records wait in memory (bounded: a full buffer makes `deliver` wait, which is the
+ * backpressure) until a batch limit (records, bytes, or time since the first waiting
+ * record) cuts a batch; the batch is committed with the positions it brings the stream
+ * to, and only then acknowledged to the source. A failed commit is retried with back-off
+ * (the same records, so nothing is lost or doubled); schema drift under the `fail`
+ * policy stops the stream without acknowledging.
+ */
+export class StreamRunner {
+  readonly #deps: StreamRunnerDeps;
+  readonly #now: () => number;
+  readonly #rates: CommitRates;
+  #buffer: StreamRecord[] = [];
+  #bufferedBytes = 0;
+  #inFlightRecords = 0;
+  #inFlightBytes = 0;
+  #firstWaitingAt: number | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #draining: Promise<void> | undefined;
+  #spaceWaiters: (() => void)[] = [];
+  #started = false;
+  #stopped = false;
+  #failed = false;
+  #positions: Positions = {};
+  #committedRecords = 0;
+  #deadLettered = 0;
+  #lastCommitAt: number | undefined;
+  #lastSnapshotId: string | null = null;
+  #lastError: { message: string; at: number } | undefined;
+  #retrying = false;
+  #wakeRetry: (() => void) | undefined;
+  /** Stop's wait is over: a commit still failing gives up (its records are not acknowledged). */
+  #abandoned = false;
+
+  constructor(deps: StreamRunnerDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#rates = new CommitRates(this.#now());
+  }
+
+  get name(): string {
+    return this.#deps.definition.name;
+  }
+
+  /** Reads the positions already in the table and starts the source after them. */
+  async start(): Promise<void> {
+    this.#positions = await this.#deps.writer.committedPositions();
+    await this.#deps.source.start(
+      { ...this.#positions },
+      (records) => this.#deliver(records),
+      (error) => this.#report(error),
+    );
+    this.#started = true;
+  }
+
+  /**
+   * Stops taking records, commits what is buffered (waiting at most `timeoutMs`: what is
+   * not committed then is not acknowledged, so the source gives it again), closes the source.
+   */
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#releaseWaiters();
+    // One commit at a time: the one under way ends first, then everything left goes.
+    const flushed = this.#failed
+      ? Promise.resolve()
+      : (async () => {
+          await this.#draining;
+          await this.#drain(true);
+        })();
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      flushed.catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timeout = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timeout);
+    this.#abandoned = true;
+    this.#wakeRetry?.();
+    await this.#deps.source.close().catch((err: unknown) => this.#report(err));
+    await this.#deps.writer.close().catch((err: unknown) => this.#report(err));
+  }
+
+  status(): StreamStatus {
+    const now = this.#now();
+    const buffered = this.#buffer.length + this.#inFlightRecords;
+    return {
+      state: this.#failed ? 'failed' : this.#started ? 'running' : 'starting',
+      lag: buffered + this.#unread(),
+      bufferedRecords: buffered,
+      bufferedBytes: this.#bufferedBytes + this.#inFlightBytes,
+      ...this.#rates.rates(now),
+      committedRecords: this.#committedRecords,
+      deadLettered: this.#deadLettered,
+      lastCommitAt: isoOrNull(this.#lastCommitAt),
+      lastSnapshotId: this.#lastSnapshotId,
+      lastError: this.#lastError?.message ?? null,
+      lastErrorAt: isoOrNull(this.#lastError?.at),
+      retrying: this.#retrying,
+      positions: { ...this.#positions },
+      at: new Date(now).toISOString(),
+    };
+  }
+
+  #unread(): number {
+    const { log } = this.#deps;
+    if (log === undefined) return 0;
+    const unread = BigInt(log.lastSequence()) - BigInt(this.#positions[LOG_PARTITION] ?? '0');
+    // Buffered records are past the committed position too: count them once.
+    return Math.max(0, Number(unread) - this.#buffer.length - this.#inFlightRecords);
+  }
+
+  async #deliver(records: StreamRecord[]): Promise<void> {
+    if (this.#stopped) throw new Stopped(`stream ${this.name} is stopping`);
+    if (records.length === 0) return;
+    for (const record of records) {
+      this.#buffer.push(record);
+      this.#bufferedBytes += record.value.length;
+    }
+    if (this.#firstWaitingAt === undefined) this.#startInterval();
+    if (this.#batchIsFull()) this.#kick();
+    const { memoryLimitBytes } = this.#deps.definition;
+    while (!this.#stopped && this.#bufferedBytes + this.#inFlightBytes >= memoryLimitBytes) {
+      this.#kick();
+      await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
+    }
+  }
+
+  #startInterval(): void {
+    this.#firstWaitingAt = this.#now();
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#kick(true), this.#deps.definition.batch.maxIntervalMs);
+  }
+
+  #batchIsFull(): boolean {
+    const { maxRecords, maxBytes } = this.#deps.definition.batch;
+    return this.#buffer.length >= maxRecords || this.#bufferedBytes >= maxBytes;
+  }
+
+  /** Starts committing unless a commit is under way (it looks at the buffer again after). */
+  #kick(intervalPassed = false): void {
+    if (this.#draining !== undefined || this.#failed) return;
+    this.#draining = this.#drain(intervalPassed)
+      .catch((err: unknown) => {
+        if (!(err instanceof Stopped)) this.#report(err);
+      })
+      .finally(() => {
+        this.#draining = undefined;
+        if (!this.#stopped && this.#buffer.length > 0 && this.#batchIsFull()) this.#kick();
+      });
+  }
+
+  async #drain(all: boolean): Promise<void> {
+    let due = all;
+    while (this.#buffer.length > 0 && !this.#failed && (due || this.#batchIsFull())) {
+      const batch = this.#cut();
+      await this.#commit(batch);
+      due = all;
+    }
+  }
+
+  /** Takes the oldest records up to the batch limits; the rest wait for the next batch. */
+  #cut(): StreamRecord[] {
+    const { maxRecords, maxBytes } = this.#deps.definition.batch;
+    let bytes = 0;
+    let count = 0;
+    while (count < this.#buffer.length && count < maxRecords) {
+      const size = this.#buffer[count]!.value.length;
+      if (count > 0 && bytes + size > maxBytes) break;
+      bytes += size;
+      count++;
+    }
+    const records = this.#buffer.splice(0, count);
+    this.#bufferedBytes -= bytes;
+    this.#inFlightRecords = count;
+    this.#inFlightBytes = bytes;
+    clearTimeout(this.#timer);
+    this.#firstWaitingAt = undefined;
+    if (this.#buffer.length > 0 && !this.#stopped) this.#startInterval();
+    return records;
+  }
+
+  async #commit(records: StreamRecord[]): Promise<void> {
+    const positions = advance(this.#positions, records);
+    const bytes = this.#inFlightBytes;
+    let delay = FIRST_RETRY_MS;
+    let result: CommitResult;
+    for (;;) {
+      try {
+        result = await this.#deps.writer.commit({ records, positions });
+        break;
+      } catch (err) {
+        if (isDrift(err)) {
+          this.#fail(err as Error);
+          throw new Stopped('schema drift');
+        }
+        this.#report(err);
+        this.#retrying = true;
+        if (this.#abandoned) throw new Stopped('stopped while retrying');
+        await this.#pause(delay);
+        if (this.#abandoned) throw new Stopped('stopped while retrying');
+        delay = Math.min(delay * 2, MAX_RETRY_MS);
+      }
+    }
+    this.#retrying = false;
+    this.#positions = positions;
+    this.#inFlightRecords = 0;
+    this.#inFlightBytes = 0;
+    this.#committedRecords += result.rowsWritten;
+    this.#deadLettered += result.deadLettered;
+    this.#lastCommitAt = this.#now();
+    if (result.snapshotId !== null) this.#lastSnapshotId = result.snapshotId;
+    this.#rates.add(this.#lastCommitAt, records.length, bytes);
+    this.#releaseWaiters();
+    this.#deps.onCommitted?.(result);
+    await this.#deps.source
+      .acknowledge({ ...positions })
+      .catch((err: unknown) => this.#report(err));
+  }
+
+  /** Back-off between commit attempts; a stop cuts it short for one last attempt. */
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.#stopped ? Math.min(ms, 1000) : ms);
+      this.#wakeRetry = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  #fail(error: Error): void {
+    this.#failed = true;
+    this.#report(error);
+    this.#buffer = [];
+    this.#bufferedBytes = 0;
+    this.#inFlightRecords = 0;
+    this.#inFlightBytes = 0;
+    clearTimeout(this.#timer);
+    this.#releaseWaiters();
+    this.#deps.onFailed(error);
+  }
+
+  #releaseWaiters(): void {
+    for (const resolve of this.#spaceWaiters.splice(0)) resolve();
+  }
+
+  #report(error: unknown): void {
+    const message =
+      error instanceof LakewardError
+        ? `${error.code}: ${error.message}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    this.#lastError = { message, at: this.#now() };
+  }
+}
+
+/** The committed positions moved to the last record of each partition in the batch. */
+function advance(committed: Positions, records: StreamRecord[]): Positions {
+  const next = { ...committed };
+  for (const record of records) {
+    const partition = record.partition ?? NO_PARTITION;
+    const current = next[partition];
+    if (current === undefined || BigInt(record.offset) > BigInt(current)) {
+      next[partition] = record.offset;
+    }
+  }
+  return next;
+}
+
+function isDrift(err: unknown): boolean {
+  return err instanceof LakewardError && err.code === 'STREAM_SCHEMA_DRIFT';
+}
+
+function isoOrNull(at: number | undefined): string | null {
+  return at === undefined ? null : new Date(at).toISOString();
+}
