@@ -59,7 +59,7 @@ import { openMetastore } from './metastore/index.js';
 import type { Metastore } from './metastore/index.js';
 import { openObjectStore } from './storage/index.js';
 import { Quality } from './quality/index.js';
-import { JobRunner, Jobs } from './pipelines/index.js';
+import { JobRunner, Jobs, RunPropertyWrites } from './pipelines/index.js';
 import type { ObjectStore } from './storage/index.js';
 
 export interface Services {
@@ -269,12 +269,13 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       changes,
       metadata,
     });
+    const runPropertyWrites = new RunPropertyWrites({ catalog, metadata });
     const quality = new Quality({
       query,
       engine,
       gate,
       governed,
-      catalog,
+      catalog: runPropertyWrites,
       repository: metastore.quality,
       changes,
     });
@@ -341,6 +342,7 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
         governed,
         query: { engine, defaults: config.query, governance: queryGovernance },
         quality,
+        propertyWrites: runPropertyWrites,
         lineage,
         changes,
         tempDir,
@@ -353,6 +355,13 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       }),
       report: (err, what) =>
         reportJobWarning('background job work failed', { what, err: String(err) }),
+    });
+    // Jobs and lineage store table names: they follow renames (also those made by a CLI).
+    changes.subscribe(async (change) => {
+      await jobs.followRename(change);
+    });
+    changes.subscribe(async (change) => {
+      await lineage.followRename(change);
     });
     return {
       config,
@@ -410,7 +419,7 @@ function reportJobWarning(msg: string, facts: Record<string, unknown>): void {
 function reportChangeFailure(err: unknown, change: CatalogChange): void {
   const reason = err instanceof Error ? err.message : String(err);
   process.stderr.write(
-    `${JSON.stringify({ level: 'warn', msg: 'a catalog change was not applied to search', change, reason })}\n`,
+    `${JSON.stringify({ level: 'warn', msg: 'a catalog change was not followed (search, jobs or lineage)', change, reason })}\n`,
   );
 }
 

@@ -172,10 +172,16 @@ export interface ConvertedTable {
 
 /**
  * Something whose searchable description changed, published after the commit (see
- * CatalogChanges). A rename publishes the old path as removed and the new one as changed.
+ * CatalogChanges). A rename publishes the old path as removed and the new one as changed,
+ * the new one with `renamedFrom` (the old path), so what stores names can follow.
  */
 export type CatalogChange =
-  | { kind: 'namespace' | 'table' | 'volume'; path: string[]; removed?: boolean }
+  | {
+      kind: 'namespace' | 'table' | 'volume';
+      path: string[];
+      removed?: boolean;
+      renamedFrom?: string[];
+    }
   | { kind: 'glossary_term'; name: string; removed?: boolean }
   | { kind: 'volume_file'; volume: string[]; fileId: string; removed?: boolean };
 

@@ -167,7 +167,7 @@ export class GovernedCatalog {
     });
     return this.#published(renamed, () => [
       { kind: 'namespace', path: from, removed: true },
-      { kind: 'namespace', path: to },
+      { kind: 'namespace', path: to, renamedFrom: from },
     ]);
   }
 
@@ -254,7 +254,7 @@ export class GovernedCatalog {
     });
     return this.#published(renamed, () => [
       { ...tableChange(from), removed: true },
-      tableChange(to),
+      { ...tableChange(to), renamedFrom: [...from.namespace, from.name] },
     ]);
   }
 

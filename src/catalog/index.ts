@@ -35,6 +35,8 @@ export {
   tableSecurable,
 } from './catalog-securables.js';
 export { CatalogChanges } from './catalog-changes.js';
+export { renameOf, renamedTablePath } from './renamed-paths.js';
+export type { PathRename } from './renamed-paths.js';
 export { CERTIFICATIONS, EXTERNAL_FORMATS } from './contract.js';
 export {
   Classifications,

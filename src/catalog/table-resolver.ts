@@ -101,10 +101,13 @@ export class CatalogResolver implements TableResolver {
     if (snapshot === undefined) return { name, schema, dataFiles: [], snapshotId: null };
     // Planning binds the filter to the snapshot's own schema, which may name columns otherwise.
     const filter = ref.filter && filterForSnapshot(ref.filter, schema, table.schemaFor(snapshot));
-    const files = await table.planFiles({
+    const planned = await table.planFiles({
       snapshotId: snapshot['snapshot-id'],
       ...(filter ? { filter } : {}),
     });
+    // Narrowed before any footer is read or file localised: those cost per file.
+    const only = ref.onlyFiles;
+    const files = only === undefined ? planned : planned.filter((f) => only.has(f.filePath));
     // Files written under other names than the presented ones fail this and go by field id.
     const named = await mapLimited(files, LOCALISE_CONCURRENCY, (f) => this.namesMatch(f, schema));
     const byName = files.filter((_, i) => named[i]);

@@ -12,6 +12,8 @@ export type {
   SourceColumn,
   TableColumns,
 } from './sql-lineage.js';
+export { renameTablesInSql } from './table-renames.js';
+export type { RenamedSql, TableRenaming } from './table-renames.js';
 // --- write path (types mapping, Parquet writing, partitioning, table writes) ---
 export { quoteIdent, quoteLiteral } from './sql-quote.js';
 export { openSession, openSessionHost } from './session.js';

@@ -10,6 +10,11 @@ export interface TableReference {
   at?: TimeTravel;
   /** Conjuncts of the query's WHERE on this table, for file pruning only (never for security). */
   filter?: Expression;
+  /**
+   * Only these data files (URIs) of the snapshot: what an incremental job run reads of a
+   * source. Given before files are planned into a read, so the others are never opened.
+   */
+  onlyFiles?: ReadonlySet<string>;
 }
 
 /**

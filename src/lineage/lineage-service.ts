@@ -2,15 +2,16 @@ import {
   formatTableName,
   identOfReference,
   parseTableName,
+  renameOf,
   tableSecurable,
 } from '../catalog/index.js';
-import type { AccessGate, CatalogService } from '../catalog/index.js';
+import type { AccessGate, CatalogChange, CatalogService } from '../catalog/index.js';
 import { sqlLineage } from '../engine/index.js';
 import { InvalidInput, NotFound, PermissionDenied } from '../errors/index.js';
 import type { Caller } from '../governance/index.js';
 import type { LineageEdgeRecord, LineageRepository, LineageRunRecord } from '../metastore/index.js';
 import type { LineageRecorder, LineageRun, SqlLineage } from './contract.js';
-import { jobNodeId, tableNodeId, tableOfNode } from './dataset-ids.js';
+import { jobNodeId, renamedNode, tableNodeId, tableOfNode } from './dataset-ids.js';
 import { visibleColumnsOf } from './column-visibility.js';
 import { linkDataset } from './dataset-links.js';
 import { walk } from './lineage-graph.js';
@@ -75,6 +76,16 @@ const MAX_DEPTH = 50;
 /** Lineage as jobs record it, as callers query it, and as other tools report it (OpenLineage). */
 export class Lineage implements LineageRecorder {
   constructor(private readonly deps: LineageDeps) {}
+
+  /**
+   * After a table or namespace rename (a catalog change with `renamedFrom`), the edges
+   * of the old names move to the new ones, so the table keeps its lineage.
+   */
+  async followRename(change: CatalogChange): Promise<number> {
+    const rename = renameOf(change);
+    if (rename === undefined) return 0;
+    return this.deps.repository.renameNodes((id) => renamedNode(rename, id));
+  }
 
   analyze(sql: string): Promise<SqlLineage> {
     return sqlLineage(sql, async (parts) => {

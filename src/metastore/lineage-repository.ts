@@ -67,6 +67,11 @@ export interface LineageRepository {
   removeModel(tablePath: string[], modelId: string): Promise<boolean>;
   modelsOf(tablePath: string[]): Promise<LineageModelRecord[]>;
   allModels(): Promise<LineageModelRecord[]>;
+  /**
+   * Gives every edge end (source or target id) that `rename` maps a new id, in one
+   * transaction, so a renamed table keeps its history; answers how many ids moved.
+   */
+  renameNodes(rename: (id: string) => string | undefined): Promise<number>;
 }
 
 function toRun(row: Selectable<LineageRunsTable>): LineageRunRecord {
@@ -241,6 +246,26 @@ export function lineageRepository(executor: Executor): LineageRepository {
     async allModels() {
       const rows = await db.selectFrom('lineage_models').selectAll().execute();
       return rows.map(toModel).sort(byModel);
+    },
+
+    async renameNodes(rename) {
+      return executor.atomic(async (tx) => {
+        let moved = 0;
+        for (const end of ['source', 'target'] as const) {
+          const ids = await tx.selectFrom('lineage_edges').select(end).distinct().execute();
+          for (const { [end]: id } of ids) {
+            const to = rename(id);
+            if (to === undefined || to === id) continue;
+            await tx
+              .updateTable('lineage_edges')
+              .set({ [end]: to })
+              .where(end, '=', id)
+              .execute();
+            moved++;
+          }
+        }
+        return moved;
+      });
     },
   };
 }

@@ -34,6 +34,11 @@ export interface JobDefinition {
   retries: { max: number; backoffMs: number };
   /** Grows by one on every change of the definition. */
   version: number;
+  /**
+   * Set when a rename of a table the job names could not be followed into its target or
+   * SQL: what was renamed and how to fix the job. Runs fail with it until the job is updated.
+   */
+  renameProblem?: { message: string; hint: string };
 }
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'skipped'] as const;

@@ -56,10 +56,7 @@ export async function planIncremental(
     const since = previous.sources.get(name) ?? null;
     const added = await filesAddedSince(table, name, since);
     if (added.kind === 'recompute') return recompute(added.reason);
-    const store = table.context.store;
-    const files = await Promise.all(
-      added.files.map((f) => store.localPath(store.keyOf(f.filePath) ?? f.filePath)),
-    );
+    const files = added.files.map((f) => f.filePath);
     narrowed.set(name, { snapshotId: added.snapshotId, files: new Set(files) });
     explanation.push(
       `${name}: ${files.length} data file(s) added after snapshot ${since} up to ${added.snapshotId}`,

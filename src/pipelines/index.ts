@@ -13,5 +13,6 @@ export type {
 } from './job-views.js';
 export type { JobFile, JobFileIssue } from './job-yaml.js';
 export { JobRunner } from './job-runner.js';
+export { RunPropertyWrites } from './run-property-writes.js';
 export type { JobRunnerDeps } from './job-runner.js';
 export { RUN_SUMMARY } from './incremental.js';

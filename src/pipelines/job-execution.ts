@@ -245,15 +245,16 @@ export class JobExecution {
     const problem = (what: string) => (err: unknown) =>
       reportProblem(this.deps, `${what} after a job run failed`, { job: job.name, runId, err });
     const properties = runProperties(job, runId, progress.sources, new Date());
-    await this.deps.catalog
-      .updateTable(target, { setProperties: properties })
+    // The quality result's properties join the run's: one recorded write per run.
+    await this.deps.propertyWrites
+      .gathered(target, caller.principal.name, properties, async () => {
+        if (progress.quality === null) return;
+        await this.deps.quality
+          .record(caller, target, progress.quality)
+          .catch(problem('keeping the quality result'));
+      })
       .catch(problem('setting the target table properties'));
     await this.deps.changes?.publish({ kind: 'table', path: tableSecurable(target).path });
-    if (progress.quality !== null) {
-      await this.deps.quality
-        .record(caller, target, progress.quality)
-        .catch(problem('keeping the quality result'));
-    }
   }
 
   #stopIfCancelled(): void {

@@ -8,6 +8,7 @@ import type { Caller } from '../governance/index.js';
 import type { LineageRun } from '../lineage/index.js';
 import type { JobDefinition, RunOutcome } from './contract.js';
 import { JobExecution } from './job-execution.js';
+import { renameProblem } from './job-renames.js';
 import { reportProblem } from './run-context.js';
 import { RunSessions } from './run-sessions.js';
 import type { JobRunnerDeps, RunProgress } from './run-context.js';
@@ -52,6 +53,8 @@ export class JobRunner {
     let error: LakewardError | undefined;
     let started = false;
     try {
+      const left = renameProblem(job);
+      if (left !== undefined) throw left;
       const target = jobTarget(job);
       await this.#lineage(caller, job, runId, 'START', progress);
       started = true;

@@ -6,7 +6,7 @@ import type { ResolvedTable, TableReference, TableResolver } from '../engine/ind
 export interface NarrowedSource {
   /** The snapshot the source is read at. */
   snapshotId: bigint | null;
-  /** Local paths of the data files to read (the others of the snapshot are left out). */
+  /** URIs of the data files to read (the others of the snapshot are left out). */
   files: Set<string>;
 }
 
@@ -46,19 +46,18 @@ export class JobSources implements Required<TableResolver> {
   }
 
   async resolve(ref: TableReference): Promise<ResolvedTable> {
-    const table = await this.tables.resolve(await this.#pinned(ref));
+    const pinned = await this.#pinned(ref);
+    // A table the SQL reads at a snapshot it names itself is read whole (a lookup table).
+    const only =
+      ref.at === undefined
+        ? this.narrowed.get(formatTableName(identOfReference(ref.parts)))
+        : undefined;
+    const table = await this.tables.resolve(
+      only === undefined ? pinned : { ...pinned, onlyFiles: only.files },
+    );
     const snapshotId = table.snapshotId === null ? null : table.snapshotId.toString();
     this.#reads.set(`${table.name}@${snapshotId}`, { table: table.name, snapshotId });
-    // A table the SQL reads at a snapshot it names itself is read whole (a lookup table).
-    const only = ref.at === undefined ? this.narrowed.get(table.name) : undefined;
-    if (only === undefined) return table;
-    return {
-      ...table,
-      dataFiles: table.dataFiles.filter((f) => only.files.has(f)),
-      ...(table.namedFiles === undefined
-        ? {}
-        : { namedFiles: table.namedFiles.filter((f) => only.files.has(f)) }),
-    };
+    return table;
   }
 
   async #pinned(ref: TableReference): Promise<TableReference> {

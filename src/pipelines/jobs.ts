@@ -1,4 +1,4 @@
-import type { AccessCheck, AccessGate } from '../catalog/index.js';
+import type { AccessCheck, AccessGate, CatalogChange } from '../catalog/index.js';
 import { nextRunAfter } from '../crawler/index.js';
 import { Conflict, NotFound, PermissionDenied } from '../errors/index.js';
 import type { Caller } from '../governance/index.js';
@@ -7,6 +7,7 @@ import { applyJobs } from './job-apply.js';
 import type { JobChecksDeps } from './job-checks.js';
 import { authorizeJob, principalNamed, relationIssues } from './job-checks.js';
 import { downstreamOf } from './job-graph.js';
+import { followRename } from './job-renames.js';
 import { JobRuns } from './job-runs.js';
 import type { JobRunsDeps } from './job-runs.js';
 import { checkJobShape, invalidJob } from './job-validation.js';
@@ -64,7 +65,8 @@ export class Jobs {
   update(caller: Caller, name: string, patch: Record<string, unknown>): Promise<JobView> {
     return this.#deps.gate.run(caller, 'job.update', resource(name), async (check) => {
       const current = await this.managed(caller, check, name);
-      const { version: _v, ...base } = definitionOf(current);
+      // An update is how a job a rename left behind is fixed: the mark goes with it.
+      const { version: _v, renameProblem: _r, ...base } = definitionOf(current);
       const merged = { ...base, ...patch, name };
       const definition = await this.#checked(caller, check, merged, current);
       return jobViewOf(await this.save(caller, current, stored(definition), current.source));
@@ -233,6 +235,14 @@ export class Jobs {
         definition.schedule === before.schedule ? current.nextRunAt : nextRun(definition.schedule),
       changedBy: caller.principal.name,
     });
+  }
+
+  /**
+   * Follows a table or namespace rename (a catalog change with `renamedFrom`) into the
+   * jobs' targets and SQL; answers the jobs it changed.
+   */
+  followRename(change: CatalogChange): Promise<string[]> {
+    return followRename(this.#deps.metastore, change);
   }
 
   /** Jobs whose scheduled time has come, for the scheduler. */

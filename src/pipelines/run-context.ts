@@ -12,6 +12,7 @@ import type { Caller } from '../governance/index.js';
 import type { LineageRecorder } from '../lineage/index.js';
 import type { QualityGate } from '../quality/index.js';
 import type { JobDefinition, RunOutcome } from './contract.js';
+import type { RunPropertyWrites } from './run-property-writes.js';
 
 export interface JobRunnerDeps {
   catalog: Catalog;
@@ -23,6 +24,12 @@ export interface JobRunnerDeps {
    */
   query: { engine: QueryEngine; defaults: QueryDefaults; governance: QueryGovernance };
   quality: QualityGate;
+  /**
+   * Sets the target's properties after a commit, with those the quality gate keeps, in
+   * one write recorded in the table's metadata history (give `quality` the same object
+   * as its catalog).
+   */
+  propertyWrites: Pick<RunPropertyWrites, 'gathered'>;
   lineage: LineageRecorder;
   /** Told of the tables a run changed (the search index listens). */
   changes?: Pick<CatalogChanges, 'publish'>;

@@ -110,6 +110,22 @@ describe('snapshots, rollback, schema evolution and the resolver', () => {
     expect(described.schema.fields.map((f) => f.name)).toEqual(['id', 'amount']);
   });
 
+  it('reads only the files a reference names (what an incremental run gained)', async () => {
+    await append('a.parquet', 10);
+    const table = await append('b.parquet', 5);
+    const files = await table.planFiles({});
+    const added = files.find((f) => f.filePath.endsWith('/b.parquet'))!;
+    const resolved = await t.catalog.resolver().resolve({
+      parts: ['silver', 'retail', 'sales'],
+      onlyFiles: new Set([added.filePath]),
+    });
+    const read = [...resolved.dataFiles, ...(resolved.namedFiles ?? [])];
+    expect(read).toHaveLength(1);
+    expect(read[0]).toMatch(/b\.parquet$/);
+    const whole = await t.catalog.resolver().resolve({ parts: ['silver', 'retail', 'sales'] });
+    expect([...whole.dataFiles, ...(whole.namedFiles ?? [])]).toHaveLength(2);
+  });
+
   it('reads an empty table as no files', async () => {
     const resolved = await t.catalog.resolver().resolve({ parts: ['silver', 'retail', 'sales'] });
     expect(resolved).toMatchObject({ dataFiles: [], snapshotId: null });

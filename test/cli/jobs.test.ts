@@ -113,6 +113,22 @@ describe('lakeward jobs', () => {
     expectFailure(run('jobs', 'show', 'big_orders'), 3);
   });
 
+  it('follows a table renamed by another CLI process (no server) into jobs and lineage', () => {
+    const renamed = run('table', 'rename', 'bronze.shop.customers', 'bronze.shop.clients');
+    expect(renamed.code, renamed.stderr).toBe(0);
+    const shown = JSON.parse(run('jobs', 'show', 'gold_customer_value', '--json').stdout) as {
+      sql: string;
+    };
+    expect(shown.sql).toContain('JOIN bronze.shop.clients c ON');
+    expect(shown.sql).not.toContain('bronze.shop.customers');
+    const lineage = run('lineage', 'bronze.shop.clients', '--downstream', '--json');
+    expect(lineage.code, lineage.stderr).toBe(0);
+    expect(lineage.stdout).toContain('table:gold.shop.customer_value');
+    const ran = run('jobs', 'run', 'gold_customer_value', '--wait', '--json');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ status: 'succeeded' });
+  });
+
   it('reports YAML mistakes with their lines and changes nothing', () => {
     const bad = mkdtempSync(join(dir, 'bad-'));
     const file = join(bad, 'job.yaml');

@@ -79,6 +79,27 @@ export function lineageContract(fixture: () => { store: Metastore }): void {
       expect(await lineage.runs('lakeward', 'silver_sales', 1)).toHaveLength(1);
     });
 
+    it('renames edge ends in one go, sources and targets alike, history included', async () => {
+      const { lineage } = fixture().store;
+      await lineage.recordRun(run('r1', 'silver_sales', 'COMPLETE', '2026-01-01T00:00:00.000Z'), [
+        edge('table:bronze.crm.sales', 'table:silver.crm.sales', ['qty', 'quantity']),
+        edge('table:silver.crm.sales', 'table:gold.crm.daily'),
+      ]);
+      const moved = await lineage.renameNodes((id) =>
+        id === 'table:silver.crm.sales' ? 'table:silver.crm.orders' : undefined,
+      );
+      expect(moved).toBe(2);
+      expect(
+        (await lineage.currentEdges()).map((e) => `${e.source}.${e.sourceColumn} > ${e.target}`),
+      ).toEqual(
+        expect.arrayContaining([
+          'table:bronze.crm.sales.qty > table:silver.crm.orders',
+          'table:silver.crm.orders.null > table:gold.crm.daily',
+        ]),
+      );
+      expect(await lineage.renameNodes(() => undefined)).toBe(0);
+    });
+
     it('lists, refuses twice and removes the models of a table; they follow renames and drops', async () => {
       const { store } = fixture();
       const path = ['gold', 'revenue', 'customer_ltv'];

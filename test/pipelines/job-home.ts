@@ -6,7 +6,7 @@ import { InvalidInput } from '../../src/errors/index.js';
 import { AuditSystemTable } from '../../src/governance/index.js';
 import type { Caller } from '../../src/governance/index.js';
 import type { LineageRecorder, LineageRun, SqlLineage } from '../../src/lineage/index.js';
-import { JobRunner } from '../../src/pipelines/index.js';
+import { JobRunner, RunPropertyWrites } from '../../src/pipelines/index.js';
 import type { JobDefinition } from '../../src/pipelines/index.js';
 import type { QualityGate, QualityResult, RowRule, RuleResult } from '../../src/quality/index.js';
 import type { GovernedHome } from '../catalog/governed-home.js';
@@ -152,6 +152,10 @@ export function jobKit(
       },
     },
     quality: parts.quality ?? quality,
+    propertyWrites: new RunPropertyWrites({
+      catalog: services.catalog,
+      metadata: services.metadata,
+    }),
     lineage: parts.lineage ?? lineage,
     changes: services.changes,
     tempDir: path.join(tempDir, 'jobs'),

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { AccessGate } from '../../src/catalog/index.js';
 import { AuditSystemTable } from '../../src/governance/index.js';
 import type { TableIdent } from '../../src/catalog/index.js';
-import { JobRunner, Jobs } from '../../src/pipelines/index.js';
+import { JobRunner, RunPropertyWrites, Jobs } from '../../src/pipelines/index.js';
 import type { JobExecutor } from '../../src/pipelines/index.js';
 import { governedHome } from '../catalog/governed-home.js';
 import type { GovernedHome } from '../catalog/governed-home.js';
@@ -32,6 +32,10 @@ export function realRunner(home: GovernedHome): JobExecutor {
       },
     },
     quality: services.quality,
+    propertyWrites: new RunPropertyWrites({
+      catalog: services.catalog,
+      metadata: services.metadata,
+    }),
     lineage: services.lineage,
     changes: services.changes,
     tempDir,

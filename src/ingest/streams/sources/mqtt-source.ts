@@ -73,11 +73,11 @@ export class MqttSource implements StreamSource {
       backOff.reset();
       client.options.reconnectPeriod = backOff.next();
       this.logger?.info(`${this.where()}: connected (session present: ${connack.sessionPresent})`);
-      if (!connack.sessionPresent) {
-        client.subscribe(this.config.topic, { qos: 1 }, (error) => {
-          if (error) this.report('subscribing failed', error);
-        });
-      }
+      // Subscribing again on a present session is harmless, and it is what picks up a
+      // topic changed since the session was made (a stream created again under its name).
+      client.subscribe(this.config.topic, { qos: 1 }, (error) => {
+        if (error) this.report('subscribing failed', error);
+      });
     });
     client.on('error', (error) => this.report('connection error', error));
     client.on('offline', () => {
