@@ -108,14 +108,7 @@ describe('HTTP API: /api/v1/streams', () => {
     ]);
   });
 
-  it('refuses a body that is not JSON, saying on which line', async () => {
-    const lines = await call(
-      'POST',
-      '/streams/orders/records',
-      '{"id": 5}\n{"id": \n{"id": 6}\n',
-      ndjson,
-    );
-    expect(expectErrorJson(lines, 400, 'STREAM_BODY_NOT_JSON').message).toContain('line 2');
+  it('refuses a JSON body that does not parse, saying on which line', async () => {
     const array = await call(
       'POST',
       '/streams/orders/records',
@@ -130,6 +123,31 @@ describe('HTTP API: /api/v1/streams', () => {
         })
       ).statusCode,
     ).toBe(415);
+  });
+
+  it('accepts an NDJSON body whole and sets a line that is not JSON aside with its bytes', async () => {
+    const lines = await call(
+      'POST',
+      '/streams/orders/records',
+      '{"id": 5, "total": 2}\n{"id": \n{"id": 6, "total": 4}\n',
+      ndjson,
+    );
+    expect(lines.statusCode, lines.body).toBe(200);
+    expect(lines.json()).toMatchObject({ accepted: 3, duplicate: false });
+    const sql =
+      "SELECT decode(raw), reason FROM bronze.shop.orders__dead_letter WHERE reason LIKE 'not JSON%'";
+    let rows: unknown[][] = [];
+    for (let i = 0; i < 100 && rows.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const answer = await call('POST', '/query', { sql });
+      if (answer.statusCode === 200) rows = answer.json<{ rows: unknown[][] }>().rows;
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]![0]).toBe('{"id":');
+    const kept = await call('POST', '/query', {
+      sql: 'SELECT id FROM bronze.shop.orders WHERE id IN (5, 6) ORDER BY id',
+    });
+    expect(kept.json<{ rows: unknown[][] }>().rows).toEqual([[5], [6]]);
   });
 
   it('lets only callers with INSERT push, and hides streams from who may not see their table', async () => {

@@ -6,9 +6,10 @@ export type PushContentType = (typeof PUSH_CONTENT_TYPES)[number];
 /**
  * A pushed body as records, one Buffer of JSON per record, raw bytes kept (no re-encoding,
  * so 64-bit numbers stay exact). A JSON body is one value or an array of values; NDJSON is
- * one value per line. A body that is not JSON is refused whole (with the line where it
- * breaks), so a client never has half a request written. Values that are JSON but not
- * objects are kept: the writer sets them aside in the dead-letter table with the reason.
+ * one value per line. An NDJSON line is a record as it is: one that does not parse, or
+ * is not an object, is set aside by the writer in the dead-letter table with the reason
+ * and its bytes (the request is still one durable entry). A JSON body must parse whole to
+ * be split into records, so one that does not is refused (with the line where it breaks).
  */
 export function pushedRecords(body: Buffer, contentType: PushContentType): Buffer[] {
   return contentType === 'application/x-ndjson' ? ndjsonRecords(body) : jsonRecords(body);
@@ -17,25 +18,31 @@ export function pushedRecords(body: Buffer, contentType: PushContentType): Buffe
 function ndjsonRecords(body: Buffer): Buffer[] {
   const records: Buffer[] = [];
   let start = 0;
-  let line = 1;
   while (start < body.length) {
     let end = body.indexOf(0x0a, start);
     if (end === -1) end = body.length;
-    const text = body.subarray(start, end).toString('utf8').trim();
-    if (text !== '') {
-      parse(text, line, 'NDJSON');
-      records.push(Buffer.from(text, 'utf8'));
-    }
+    const line = trimmed(body, start, end);
+    if (line.length > 0) records.push(line);
     start = end + 1;
-    line++;
   }
   return records;
+}
+
+const isSpace = (byte: number | undefined): boolean =>
+  byte === 0x20 || byte === 0x09 || byte === 0x0d;
+
+function trimmed(body: Buffer, start: number, end: number): Buffer {
+  let from = start;
+  let to = end;
+  while (from < to && isSpace(body[from])) from++;
+  while (to > from && isSpace(body[to - 1])) to--;
+  return body.subarray(from, to);
 }
 
 function jsonRecords(body: Buffer): Buffer[] {
   const text = body.toString('utf8');
   if (text.trim() === '') return [];
-  const value = parse(text, undefined, 'JSON');
+  const value = parse(text);
   if (!Array.isArray(value)) return [Buffer.from(oneLine(text.trim()), 'utf8')];
   return arrayItems(text).map((item) => Buffer.from(oneLine(item), 'utf8'));
 }
@@ -80,20 +87,16 @@ function arrayItems(text: string): string[] {
   return items;
 }
 
-function parse(text: string, line: number | undefined, format: string): unknown {
+function parse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
     const message = (err as Error).message;
-    const at = line ?? lineOf(text, message);
     throw new InvalidInput(
       'STREAM_BODY_NOT_JSON',
-      `The request body is not ${format}: line ${at} does not parse (${reasonOf(message)}).`,
+      `The request body is not JSON: line ${lineOf(text, message)} does not parse (${reasonOf(message)}).`,
       {
-        hint:
-          format === 'NDJSON'
-            ? 'Send one JSON object per line with Content-Type: application/x-ndjson.'
-            : 'Send one JSON object or an array of objects with Content-Type: application/json (or one object per line with application/x-ndjson).',
+        hint: 'Send one JSON object or an array of objects with Content-Type: application/json (or one object per line with application/x-ndjson).',
       },
     );
   }
