@@ -14,6 +14,7 @@ import { benchPipelines, pipelineReport, type PipelineFigures } from './pipeline
 import { benchQuality, qualityReport, type QualityFigures } from './quality.bench.js';
 import { benchQuery, type QueryFigures } from './query.bench.js';
 import { benchAllSearch, searchReport, type SearchFigures } from './search.bench.js';
+import { benchStreams, streamReport, type StreamFigures } from './streams.bench.js';
 import { fmt } from './stats.js';
 import { benchVolumes, volumeReport, type VolumeFigures } from './volumes.bench.js';
 
@@ -60,6 +61,7 @@ interface CatalogFigures {
   quality: QualityFigures[];
   search: SearchFigures[];
   volumes: VolumeFigures[];
+  streams: StreamFigures;
 }
 
 function report(
@@ -112,6 +114,8 @@ function report(
     ...searchReport(catalog.search),
     '',
     ...volumeReport(catalog.volumes),
+    '',
+    ...streamReport(catalog.streams),
   );
   return lines.join('\n');
 }
@@ -134,6 +138,7 @@ async function main(): Promise<void> {
     quality: await benchQuality(),
     search: await benchAllSearch(),
     volumes: await benchVolumes(),
+    streams: await benchStreams(),
   };
   const text = report(sizes, commits, decisions, catalog);
   console.log(text);
