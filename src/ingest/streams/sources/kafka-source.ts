@@ -162,7 +162,9 @@ export class KafkaSource implements StreamSource {
   private newConsumer(deliver: (records: StreamRecord[]) => Promise<void>): Consumer {
     const consumer = this.kafka.consumer({
       groupId: this.config.groupId,
-      sessionTimeout: 30_000,
+      // A restarted broker keeps the old member until its session expires: short, so a
+      // stream resumes within seconds after a broker or server restart.
+      sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
       retry: {
         retries: 4,

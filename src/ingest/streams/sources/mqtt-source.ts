@@ -132,23 +132,33 @@ export class MqttSource implements StreamSource {
     }
   }
 
+  /**
+   * The message's dedup key: the field's value, or for a JSON array of records the
+   * values of all its items (a repeated array is the same message).
+   */
   private keyOf(message: Buffer): string | undefined {
     const field = this.config.dedupKey;
     if (field === undefined) return undefined;
+    let parsed: unknown;
     try {
-      const value: unknown = (JSON.parse(message.toString('utf8')) as Record<string, unknown>)[
-        field
-      ];
-      if (typeof value === 'string' || typeof value === 'number') {
-        const key = `mqtt:${value}`;
-        // The log keeps keys of at most 1 KiB; a longer value is keyed by its digest.
-        return key.length <= 256
-          ? key
-          : `mqtt:sha256:${createHash('sha256').update(key).digest('hex')}`;
-      }
+      parsed = JSON.parse(message.toString('utf8'));
     } catch {
       // Not JSON: the writer dead-letters it; without a key it is appended as it is.
+      return undefined;
     }
-    return undefined;
+    const items = Array.isArray(parsed) ? parsed : [parsed];
+    const values = items.map((item) => identity(item, field));
+    if (values.length === 0 || values.some((v) => v === undefined)) return undefined;
+    const key = `mqtt:${values.join('\u0000')}`;
+    // The log keeps keys of at most 1 KiB; a longer value is keyed by its digest.
+    return key.length <= 256 && values.length === 1
+      ? key
+      : `mqtt:sha256:${createHash('sha256').update(key).digest('hex')}`;
   }
+}
+
+function identity(item: unknown, field: string): string | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const value = (item as Record<string, unknown>)[field];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }

@@ -91,4 +91,25 @@ describe.skipIf(!url)('MqttSource on a real broker', () => {
     expect(numbers(got.values())).toEqual([1, 2, 3]);
     expect(log.lastSequence()).toBe('3');
   });
+
+  it('drops a repeated array of records, keyed by the ids of all its items', async () => {
+    const topic = uniqueName('lw');
+    const got = collector();
+    const one = source(topic, uniqueName('lakeward-test'), 'id');
+    await one.start({}, got.deliver, got.onError);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the first connect subscribes
+    const first = [
+      { id: 'a', n: 1 },
+      { id: 'b', n: 2 },
+    ];
+    const second = [
+      { id: 'a', n: 1 },
+      { id: 'c', n: 3 },
+    ];
+    await publish(`${topic}/x`, [first, first, second]);
+    await waitFor('2 messages', () => got.records.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await one.close();
+    expect(got.values().map((v) => JSON.parse(v) as unknown)).toEqual([first, second]);
+  });
 });
