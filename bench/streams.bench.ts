@@ -97,7 +97,7 @@ function visibilityWatcher(served: ServedHome, table: string) {
           waiting.splice(i, 1);
         }
       }
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 100));
     }
   })();
   return {
