@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { filledKafkaTopic } from '../test/e2e/broker-topics.js';
 import { retailEvents } from '../test/e2e/retail-events.js';
 import { serveHome, type ServedHome } from '../test/e2e/served-home.js';
 import { rawDuckdb } from './baseline.js';
@@ -180,21 +181,8 @@ async function duckdbBatches(batches: string[][], dir: string): Promise<number> 
 
 async function benchKafka(events: string[], brokers: string): Promise<KafkaStreamFigures> {
   const topic = `lakeward-bench-${Date.now()}`;
+  await filledKafkaTopic(brokers, topic, KAFKA_RECORDS, (i) => events[i % events.length]!);
   const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-  await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
-  for (let i = 0; i < KAFKA_RECORDS; i += 10_000) {
-    const messages = [];
-    for (let j = i; j < Math.min(i + 10_000, KAFKA_RECORDS); j++) {
-      messages.push({ value: events[j % events.length]! });
-    }
-    await producer.send({ topic, messages });
-  }
-  await producer.disconnect();
   const raw = await rawConsume(kafka, topic);
   const dir = mkdtempSync(join(tmpdir(), 'lakeward-bench-kafka-'));
   const served = await serveHome(join(dir, 'home'));

@@ -45,6 +45,28 @@ export async function kafkaTopic(
   };
 }
 
+/**
+ * A new Kafka topic holding `count` messages, message(i) the i-th: what the Kafka benches
+ * read. Built and sent 10,000 at a time, so a million messages never sit in memory at once.
+ */
+export async function filledKafkaTopic(
+  brokers: string,
+  topic: string,
+  count: number,
+  message: (i: number) => string,
+): Promise<void> {
+  const filled = await kafkaTopic(brokers, topic, 3);
+  try {
+    for (let i = 0; i < count; i += 10_000) {
+      await filled.publish(
+        Array.from({ length: Math.min(10_000, count - i) }, (_, j) => message(i + j)),
+      );
+    }
+  } finally {
+    await filled.close();
+  }
+}
+
 export async function natsStream(url: string, name: string): Promise<BrokerTopic> {
   const stream = name.toUpperCase();
   // Reconnects for as long as it takes: a test may take the server away for a while.

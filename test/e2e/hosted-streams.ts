@@ -21,6 +21,8 @@ export interface StreamView {
     lag: number;
     bufferedRecords: number;
     committedRecords: number;
+    recordsPerSecond: number;
+    lastSnapshotId: string | null;
     deadLettered: number;
     lastError: string | null;
     lastErrorAt: string | null;
@@ -46,8 +48,11 @@ export interface HostedStreams {
   query(sql: string): Promise<unknown[][]>;
   /** Rows of a table, 0 while the stream has not created it yet. */
   count(table: string): Promise<number>;
-  /** Stops the server (runners commit what they hold) and starts a new one on the same home. */
-  restart(): Promise<void>;
+  /**
+   * Stops the server (runners commit what they hold), runs `whileDown` (producers carrying
+   * on, say) and starts a new one on the same home.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,8 +119,9 @@ export async function hostedStreams(prefix: string): Promise<HostedStreams> {
       if (answer.statusCode !== 200) throw new Error(`count ${table}: ${answer.body}`);
       return Number(answer.json<{ rows: unknown[][] }>().rows[0]![0]);
     },
-    async restart() {
+    async restart(whileDown) {
       await shutDown(server);
+      await whileDown?.();
       server = await serve(init.config);
     },
     async close() {

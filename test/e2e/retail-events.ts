@@ -32,6 +32,8 @@ export function checksumSql(table: string): string {
 export interface RetailEvents {
   /** One JSON object per row, no newline inside. */
   events: string[];
+  /** The same events, one list per day file. */
+  days: string[][];
   count: number;
   checksum: string;
 }
@@ -45,13 +47,20 @@ export async function retailEvents(days?: number): Promise<RetailEvents> {
     const source = `read_csv([${files.join(', ')}], filename = true, types = {'InvoiceNo': 'VARCHAR', 'StockCode': 'VARCHAR'})`;
     const rows = await connection.runAndReadAll(
       `SELECT to_json(struct_pack(InvoiceNo, StockCode, Description, Quantity,
-          InvoiceDate := strftime(InvoiceDate, '%Y-%m-%d %H:%M:%S'), UnitPrice, CustomerID, Country))::VARCHAR
+          InvoiceDate := strftime(InvoiceDate, '%Y-%m-%d %H:%M:%S'), UnitPrice, CustomerID, Country))::VARCHAR,
+          filename
        FROM ${source} ORDER BY filename, InvoiceDate, InvoiceNo, StockCode`,
     );
-    const events = rows.getRows().map((r) => String(r[0]));
+    const byFile = new Map<string, string[]>();
+    for (const [event, file] of rows.getRows()) {
+      const day = byFile.get(String(file)) ?? [];
+      day.push(String(event));
+      byFile.set(String(file), day);
+    }
+    const days = [...byFile.values()];
     const summed = await connection.runAndReadAll(checksumSql(source));
     const [count, checksum] = summed.getRows()[0]!;
-    return { events, count: Number(count), checksum: String(checksum) };
+    return { events: days.flat(), days, count: Number(count), checksum: String(checksum) };
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -11,6 +11,9 @@
 # broker is reused.
 set -euo pipefail
 
+name=kafka
+label=Kafka
+process=kafka.Kafka
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 port="${LAKEWARD_TEST_KAFKA_PORT:-19092}"
@@ -20,29 +23,19 @@ cache="${LAKEWARD_TEST_KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lakeward-tes
 state="${TMPDIR:-/tmp}/lakeward-test-kafka-$port"
 pidfile="$state/kafka.pid"
 log="$state/server.log"
-start_timeout="${LAKEWARD_TEST_KAFKA_START_TIMEOUT:-120}"
+ready_timeout="${LAKEWARD_TEST_KAFKA_START_TIMEOUT:-120}"
+ready_poll=0.5
+stop_timeout=30
 line="LAKEWARD_TEST_KAFKA_BROKERS=127.0.0.1:$port"
 
-say() { echo "kafka: $*" >&2; }
-
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
-
-running_pid() {
-  local pid
-  [[ -s "$pidfile" ]] || return 1
-  pid="$(cat "$pidfile")"
-  # Alive, and ours (not another process that got the pid after a reboot).
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "kafka.Kafka" && echo "$pid"
-}
+# shellcheck source=broker-lib.sh
+source "$here/broker-lib.sh"
 
 # A metadata request through the kafkajs client the tests use, then a group lookup, which
 # has the broker create __consumer_offsets (so a test's first consumer does not wait for it);
-# the bare port check when node_modules is not installed yet.
+# no more than the open port when node_modules is not installed yet.
 metadata_ok() {
-  if [[ ! -d "$repo/node_modules/kafkajs" ]]; then
-    port_open "$port"
-    return
-  fi
+  if [[ ! -d "$repo/node_modules/kafkajs" ]]; then return; fi
   (cd "$repo" && timeout 15 node --input-type=commonjs -e '
 const { Kafka, logLevel } = require("kafkajs");
 const admin = new Kafka({
@@ -167,89 +160,14 @@ format_storage() {
   exit 1
 }
 
-start() {
-  local pid started waited
-  if pid="$(running_pid)"; then
-    say "already running (pid $pid)"
-    wait_ready "$pid"
-    echo "$line"
-    return
-  fi
-  if port_open "$port"; then
-    # Another checkout's throwaway broker (same script) holds the port: share it.
-    say "reusing the Kafka already listening on 127.0.0.1:$port"
-    echo "$line"
-    return
-  fi
+is_ready() { port_open "$port" && metadata_ok; }
+
+prepare() {
   ensure_tools
   ensure_jars
-  mkdir -p "$state"
   write_config
   format_storage
-  started="$(date +%s)"
-  rm -f "$pidfile"
-  # Detached (own session) so that it outlives the shell or test that started it.
-  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pidfile" \
-    java "${java_opts[@]}" -cp "$jars/*" kafka.Kafka "$state/server.properties" \
-    >"$state/stdout.log" 2>&1 </dev/null &
-  for _ in $(seq 1 50); do [[ -s "$pidfile" ]] && break; sleep 0.1; done
-  pid="$(cat "$pidfile")"
-  wait_ready "$pid"
-  waited=$(($(date +%s) - started))
-  say "started on 127.0.0.1:$port in ${waited}s (pid $pid, log: $log)"
-  echo "$line"
+  server=(java "${java_opts[@]}" -cp "$jars/*" kafka.Kafka "$state/server.properties")
 }
 
-wait_ready() {
-  local pid="$1" deadline
-  deadline=$(($(date +%s) + start_timeout))
-  while (($(date +%s) < deadline)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 40 "$log" "$state/stdout.log" >&2 || true
-      say "the broker exited while starting"
-      exit 1
-    fi
-    if port_open "$port" && metadata_ok; then return; fi
-    sleep 0.5
-  done
-  tail -n 40 "$log" >&2 || true
-  say "not ready after ${start_timeout}s"
-  exit 1
-}
-
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$pidfile"
-    say "was not running"
-    return
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "still running after 30s: killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.5
-  fi
-  rm -f "$pidfile"
-  say "stopped"
-}
-
-case "${1:-start}" in
-  start) start ;;
-  stop) stop ;;
-  restart)
-    stop
-    start
-    ;;
-  status)
-    if pid="$(running_pid)"; then say "running (pid $pid)" && echo "$line"; else say "not running" && exit 1; fi
-    ;;
-  *)
-    echo "usage: $0 [start|stop|restart|status]" >&2
-    exit 2
-    ;;
-esac
+broker_main "$@"

@@ -11,6 +11,9 @@
 # Safe to run again: a running broker is reused.
 set -euo pipefail
 
+name=mosquitto
+label="MQTT broker"
+process=mosquitto
 port="${LAKEWARD_TEST_MQTT_PORT:-11883}"
 state="${TMPDIR:-/tmp}/lakeward-test-mqtt-$port"
 pidfile="$state/mosquitto.pid"
@@ -18,17 +21,8 @@ log="$state/mosquitto.log"
 conf="$state/mosquitto.conf"
 line="LAKEWARD_TEST_MQTT_URL=mqtt://127.0.0.1:$port"
 
-say() { echo "mosquitto: $*" >&2; }
-
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
-
-running_pid() {
-  local pid
-  [[ -s "$pidfile" ]] || return 1
-  pid="$(cat "$pidfile")"
-  # Alive, and ours (not another process that got the pid after a reboot).
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "mosquitto" && echo "$pid"
-}
+# shellcheck source=broker-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/broker-lib.sh"
 
 ensure_broker() {
   if [[ -x /usr/sbin/mosquitto ]] || command -v mosquitto >/dev/null; then return; fi
@@ -76,84 +70,10 @@ CONF
   fi
 }
 
-wait_ready() {
-  local pid="$1"
-  for _ in $(seq 1 300); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 40 "$log" "$state/stdout.log" >&2 || true
-      say "the broker exited while starting"
-      exit 1
-    fi
-    if port_open "$port"; then return; fi
-    sleep 0.1
-  done
-  tail -n 40 "$log" >&2 || true
-  say "not ready after 30s"
-  exit 1
-}
-
-start() {
-  local pid bin
-  if pid="$(running_pid)"; then
-    say "already running (pid $pid)"
-    wait_ready "$pid"
-    echo "$line"
-    return
-  fi
-  if port_open "$port"; then
-    say "reusing the MQTT broker already listening on 127.0.0.1:$port"
-    echo "$line"
-    return
-  fi
+prepare() {
   ensure_broker
-  bin="$(mosquitto_bin)"
-  mkdir -p "$state"
   write_config
-  rm -f "$pidfile"
-  # Detached (own session) so that it outlives the shell or test that started it.
-  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pidfile" "$bin" -c "$conf" \
-    >"$state/stdout.log" 2>&1 </dev/null &
-  for _ in $(seq 1 50); do [[ -s "$pidfile" ]] && break; sleep 0.1; done
-  pid="$(cat "$pidfile")"
-  wait_ready "$pid"
-  say "started on 127.0.0.1:$port (pid $pid, log: $log)"
-  echo "$line"
+  server=("$(mosquitto_bin)" -c "$conf")
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$pidfile"
-    say "was not running"
-    return
-  fi
-  # SIGTERM: mosquitto saves its persistence file before it exits.
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 150); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "still running after 15s: killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.2
-  fi
-  rm -f "$pidfile"
-  say "stopped"
-}
-
-case "${1:-start}" in
-  start) start ;;
-  stop) stop ;;
-  restart)
-    stop
-    start
-    ;;
-  status)
-    if pid="$(running_pid)"; then say "running (pid $pid)" && echo "$line"; else say "not running" && exit 1; fi
-    ;;
-  *)
-    echo "usage: $0 [start|stop|restart|status]" >&2
-    exit 2
-    ;;
-esac
+broker_main "$@"

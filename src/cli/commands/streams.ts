@@ -1,35 +1,39 @@
 import type { Command } from 'commander';
-import type { StreamRequest, StreamView } from '../../ingest/index.js';
+import type { BatchLimits, StreamRequest, StreamView } from '../../ingest/index.js';
 import { printFields, printJson, printRows, type Output } from '../output.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { withExamples } from './examples.js';
 
-interface CreateOptions {
-  table?: string;
-  source?: string;
-  brokers?: string;
-  topic?: string;
-  group?: string;
-  servers?: string;
-  natsStream?: string;
-  subject?: string;
-  url?: string;
-  clientId?: string;
-  dedupKey?: string;
-  dedupWindowSeconds?: number;
-  format?: string;
-  columns?: string;
-  maxRecords?: number;
-  maxBytes?: number;
-  maxIntervalMs?: number;
-  drift?: string;
-  deadLetterTable?: string;
-  maxRecordBytes?: number;
-  memoryLimitBytes?: number;
-  logQuotaBytes?: number;
-  sourceSystem?: string;
-  json?: boolean;
-}
+/**
+ * The flags of `streams create`: the request's options under their own names where a flag
+ * holds them as they are, and text for what requestOf parses (lists, columns).
+ */
+type CreateOptions = Partial<
+  Pick<
+    StreamRequest,
+    | 'table'
+    | 'format'
+    | 'drift'
+    | 'deadLetterTable'
+    | 'maxRecordBytes'
+    | 'memoryLimitBytes'
+    | 'logQuotaBytes'
+    | 'sourceSystem'
+  >
+> &
+  Pick<
+    StreamRequest['source'],
+    'topic' | 'subject' | 'url' | 'clientId' | 'dedupKey' | 'dedupWindowSeconds'
+  > &
+  Partial<BatchLimits> & {
+    source?: string;
+    brokers?: string;
+    group?: string;
+    servers?: string;
+    natsStream?: string;
+    columns?: string;
+    json?: boolean;
+  };
 
 /** A status older than this, on a running stream, means no server is running it. */
 const STALE_STATUS_MS = 10_000;

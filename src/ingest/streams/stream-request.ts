@@ -9,6 +9,7 @@ import type {
   StreamDefinition,
   StreamSourceConfig,
 } from './contract.js';
+import { WRITABLE_TYPES_TEXT, writableType } from './writer/json-values.js';
 
 const MiB = 1024 * 1024;
 
@@ -54,20 +55,6 @@ export interface StreamRequest {
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
-const COLUMN_TYPES = new Set([
-  'string',
-  'long',
-  'int',
-  'double',
-  'float',
-  'boolean',
-  'timestamptz',
-  'timestamp',
-  'date',
-  'time',
-  'uuid',
-  'binary',
-]);
 
 function invalid(code: string, message: string, hint: string): InvalidInput {
   return new InvalidInput(code, message, { hint });
@@ -188,11 +175,11 @@ function columnsOf(columns: DeclaredColumn[]): DeclaredColumn[] {
         'Use letters, digits and underscores, not starting with _ (bronze columns start with _).',
       );
     }
-    if (!COLUMN_TYPES.has(column.type) && !/^decimal\(\d+,\s*\d+\)$/.test(column.type)) {
+    if (!writableType(column.type)) {
       throw option(
         `Column ${column.name} has an unknown type`,
         JSON.stringify(column.type),
-        `Use one of: ${[...COLUMN_TYPES].join(', ')}, decimal(P, S).`,
+        `Use one of: ${WRITABLE_TYPES_TEXT}.`,
       );
     }
     if (seen.has(column.name)) {

@@ -136,19 +136,10 @@ export class Streams {
 
   /** Stops the stream and forgets it; its table and dead-letter table stay. */
   async delete(caller: Caller, name: string): Promise<void> {
-    const row = await this.deps.gate.run(caller, 'stream.delete', resource(name), async (check) => {
-      const found = await this.#row(name);
-      await requireManage(
-        this.deps.gate.authorizer,
-        check,
-        caller,
-        found,
-        definitionOf(found).table,
-      );
+    await this.#manage(caller, 'stream.delete', name, async (found) => {
       await this.deps.metastore.streams.delete(name);
       return found;
     });
-    await this.#changed(row);
   }
 
   /**
@@ -212,6 +203,19 @@ export class Streams {
 
   async #setState(caller: Caller, name: string, state: 'running' | 'paused'): Promise<StreamView> {
     const action = state === 'running' ? 'stream.resume' : 'stream.pause';
+    const row = await this.#manage(caller, action, name, () =>
+      this.deps.metastore.streams.setState(name, state, null),
+    );
+    return this.#view(row);
+  }
+
+  /** A change of an existing stream by one who may manage it, audited as `action`. */
+  async #manage(
+    caller: Caller,
+    action: string,
+    name: string,
+    act: (found: StreamRow) => Promise<StreamRow>,
+  ): Promise<StreamRow> {
     const row = await this.deps.gate.run(caller, action, resource(name), async (check) => {
       const found = await this.#row(name);
       await requireManage(
@@ -221,10 +225,10 @@ export class Streams {
         found,
         definitionOf(found).table,
       );
-      return this.deps.metastore.streams.setState(name, state, null);
+      return act(found);
     });
     await this.#changed(row);
-    return this.#view(row);
+    return row;
   }
 
   async #row(name: string): Promise<StreamRow> {

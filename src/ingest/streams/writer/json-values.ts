@@ -154,21 +154,28 @@ export function fitsAsSent(value: unknown, type: IcebergType): boolean {
   }
 }
 
+/**
+ * The column types a stream writer can fill from JSON, besides decimal(P, S): what a stream
+ * may declare and what its table may hold.
+ */
+export const WRITABLE_TYPES: readonly string[] = [
+  'string',
+  'long',
+  'int',
+  'double',
+  'float',
+  'boolean',
+  'date',
+  'timestamp',
+  'timestamptz',
+  'uuid',
+];
+
+/** How a user is told which types a stream can declare. */
+export const WRITABLE_TYPES_TEXT = `${WRITABLE_TYPES.join(', ')}, decimal(P, S)`;
+
 /** Declared column types the stream writer can fill from JSON. */
-export function writableType(type: IcebergType): boolean {
+export function writableType(type: IcebergType | string): boolean {
   if (typeof type !== 'string') return false;
-  return (
-    [
-      'string',
-      'long',
-      'int',
-      'double',
-      'float',
-      'boolean',
-      'date',
-      'timestamp',
-      'timestamptz',
-      'uuid',
-    ].includes(type) || DECIMAL_TYPE.test(type)
-  );
+  return WRITABLE_TYPES.includes(type) || DECIMAL_TYPE.test(type);
 }

@@ -10,7 +10,7 @@ import {
 import { tableName } from '../../ingest-job.js';
 import { STREAM_BRONZE_COLUMNS } from '../contract.js';
 import type { StreamDefinition } from '../contract.js';
-import { writableType } from './json-values.js';
+import { WRITABLE_TYPES_TEXT, writableType } from './json-values.js';
 
 export const DEAD_LETTER_COLUMNS: readonly { name: string; type: IcebergType; doc: string }[] = [
   { name: '_stream', type: 'string', doc: 'The stream that received the record.' },
@@ -53,7 +53,7 @@ export async function createStreamTable(
       'STREAM_COLUMN_TYPE',
       `Column "${unwritable.name}" of stream ${definition.name} has type ${JSON.stringify(unwritable.type)}, which streams cannot fill from JSON.`,
       {
-        hint: 'Declare it as string, long, int, double, float, boolean, decimal(P,S), date, timestamp, timestamptz or uuid.',
+        hint: `Declare it as one of: ${WRITABLE_TYPES_TEXT}.`,
       },
     );
   }

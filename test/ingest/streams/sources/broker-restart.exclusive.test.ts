@@ -2,9 +2,9 @@
 // alone (test/services/broker-control.ts), never beside other broker tests.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { KafkaSource, NatsSource } from '../../../../src/ingest/streams/index.js';
+import { kafkaTopic } from '../../../e2e/broker-topics.js';
 import { startBroker, stopBroker } from '../../../services/broker-control.js';
 import { brokerUrl, collector, uniqueName, waitFor } from './collector.js';
 
@@ -19,26 +19,11 @@ describe('a broker that goes away and comes back', () => {
     'Kafka: the error is reported and every record arrives once after the broker returns',
     { timeout: 240_000 },
     async () => {
-      const kafka = new Kafka({
-        clientId: 'lakeward-test',
-        brokers: kafkaBrokers!,
-        logLevel: logLevel.NOTHING,
-      });
       const topic = uniqueName('lw_restart');
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-      await admin.disconnect();
-      const producer = kafka.producer();
-      await producer.connect();
-      const send = async (first: number, count: number) =>
-        producer.send({
-          topic,
-          messages: Array.from({ length: count }, (_, i) => ({
-            value: JSON.stringify({ n: first + i }),
-          })),
-        });
-      await send(0, 1_000);
+      const messages = (first: number, count: number) =>
+        Array.from({ length: count }, (_, i) => JSON.stringify({ n: first + i }));
+      let producer = await kafkaTopic(kafkaBrokers!.join(','), topic, 3);
+      await producer.publish(messages(0, 1_000));
 
       const got = collector({ delayMs: 20 });
       const source = new KafkaSource({
@@ -49,7 +34,7 @@ describe('a broker that goes away and comes back', () => {
       });
       await source.start({}, got.deliver, got.onError);
       await waitFor('the first records', () => got.records.length > 0);
-      await producer.disconnect();
+      await producer.close();
       await stopBroker('kafka');
       try {
         await waitFor('an error report', () => got.errors.length > 0, 60_000);
@@ -57,9 +42,10 @@ describe('a broker that goes away and comes back', () => {
         await startBroker('kafka');
       }
       expect(got.errors[0]!.message).toMatch(/Kafka \(brokers .*topic .*\): .*retrying|restarting/);
-      await producer.connect();
-      await send(1_000, 500);
-      await producer.disconnect();
+      // The topic is there already: kafkaTopic only connects a new producer to it.
+      producer = await kafkaTopic(kafkaBrokers!.join(','), topic, 3);
+      await producer.publish(messages(1_000, 500));
+      await producer.close();
       await waitFor('1,500 records', () => got.records.length >= 1_500, 120_000);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       await source.close();

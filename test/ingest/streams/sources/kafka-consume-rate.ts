@@ -3,33 +3,18 @@
 // raw rate of the same client. Run: LAKEWARD_TEST_KAFKA_BROKERS=… npx tsx <this file> [count]
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaSource } from '../../../../src/ingest/streams/index.js';
+import { filledKafkaTopic } from '../../../e2e/broker-topics.js';
 import { uniqueName } from './collector.js';
 
 const brokers = (process.env.LAKEWARD_TEST_KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 const count = Number(process.argv[2] ?? 1_000_000);
 const kafka = new Kafka({ clientId: 'lakeward-bench', brokers, logLevel: logLevel.NOTHING });
 
-async function fill(topic: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-  await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
-  const pad = 'x'.repeat(150);
-  for (let i = 0; i < count; i += 10_000) {
-    const messages = Array.from({ length: Math.min(10_000, count - i) }, (_, j) => ({
-      value: JSON.stringify({
-        id: i + j,
-        device: `d${(i + j) % 100}`,
-        temperature: 21.5,
-        note: pad,
-      }),
-    }));
-    await producer.send({ topic, messages });
-  }
-  await producer.disconnect();
-}
+/** `count` records of about 200 bytes. */
+const fill = (topic: string) =>
+  filledKafkaTopic(brokers.join(','), topic, count, (i) =>
+    JSON.stringify({ id: i, device: `d${i % 100}`, temperature: 21.5, note: 'x'.repeat(150) }),
+  );
 
 async function bare(topic: string): Promise<number> {
   const consumer = kafka.consumer({ groupId: uniqueName('bench-bare') });

@@ -1,19 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CatalogService, TableIdent } from '../../../../src/catalog/index.js';
 import type { IcebergTable } from '../../../../src/iceberg/index.js';
 import { StreamWriter } from '../../../../src/ingest/index.js';
-import { batchOf, definition, records, streamHome, type StreamHome } from './stream-home.js';
+import { batchOf, DEAD, definition, records, SALES, streamHomeForEachTest } from './stream-home.js';
 
-let s: StreamHome;
-beforeEach(async () => {
-  s = await streamHome();
-});
-afterEach(async () => {
-  await s.close();
-});
+const s = streamHomeForEachTest();
 
-const SALES = 'bronze.shop.sales';
-const DEAD = 'bronze.shop.sales__dead_letter';
 const SALES_IDENT: TableIdent = { namespace: ['bronze', 'shop'], name: 'sales' };
 
 async function snapshotCount(name: string): Promise<number> {

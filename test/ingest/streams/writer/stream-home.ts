@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { openSession } from '../../../../src/engine/index.js';
 import type { MicroBatch, StreamDefinition, StreamRecord } from '../../../../src/ingest/index.js';
 import { StreamWriter, type StreamWriterDeps } from '../../../../src/ingest/index.js';
@@ -41,6 +42,40 @@ export async function streamHome(): Promise<StreamHome> {
     },
   };
 }
+
+/**
+ * A fresh stream home for each test of the calling file (made before it, closed after it);
+ * the object stands for the current test's home.
+ */
+export function streamHomeForEachTest(): StreamHome {
+  let current: StreamHome | undefined;
+  beforeEach(async () => {
+    current = await streamHome();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): StreamHome => {
+    if (current === undefined) throw new Error('the stream home exists only while a test runs');
+    return current;
+  };
+  return {
+    get home() {
+      return now().home;
+    },
+    get deps() {
+      return now().deps;
+    },
+    writer: (definition, id) => now().writer(definition, id),
+    query: (sql) => now().query(sql),
+    close: () => now().close(),
+  };
+}
+
+/** The table and dead-letter table of definition(). */
+export const SALES = 'bronze.shop.sales';
+export const DEAD = 'bronze.shop.sales__dead_letter';
 
 export function definition(overrides: Partial<StreamDefinition> = {}): StreamDefinition {
   return {

@@ -1,15 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batchOf, definition, records, streamHome, type StreamHome } from './stream-home.js';
+import { describe, expect, it } from 'vitest';
+import { batchOf, definition, records, SALES, streamHomeForEachTest } from './stream-home.js';
 
-let s: StreamHome;
-beforeEach(async () => {
-  s = await streamHome();
-});
-afterEach(async () => {
-  await s.close();
-});
-
-const SALES = 'bronze.shop.sales';
+const s = streamHomeForEachTest();
 
 /** Rows of the table in offset order, numbers as numbers. */
 async function rows(columns: string): Promise<unknown[][]> {

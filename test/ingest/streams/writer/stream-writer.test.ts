@@ -1,17 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STREAM_SUMMARY_KEYS } from '../../../../src/ingest/index.js';
-import { batchOf, definition, records, streamHome, type StreamHome } from './stream-home.js';
+import { batchOf, DEAD, definition, records, SALES, streamHomeForEachTest } from './stream-home.js';
 
-let s: StreamHome;
-beforeEach(async () => {
-  s = await streamHome();
-});
-afterEach(async () => {
-  await s.close();
-});
-
-const SALES = 'bronze.shop.sales';
-const DEAD = 'bronze.shop.sales__dead_letter';
+const s = streamHomeForEachTest();
 
 describe('StreamWriter', () => {
   it('creates the table from the first batch with inferred types and the stream columns', async () => {
