@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInput } from '../errors/index.js';
-import {
-  createTable as createIcebergTable,
-  loadTable as loadIcebergTable,
+import { loadTable as loadIcebergTable } from '../iceberg/index.js';
+import type {
+  CreateTableRequest,
+  IcebergTable,
+  SchemaChange,
+  TableContext,
 } from '../iceberg/index.js';
-import type { IcebergTable, SchemaChange, TableContext } from '../iceberg/index.js';
 import type { Metastore, TableRecord } from '../metastore/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import { namespaceNotFound, tableExists, tableNotFound } from './catalog-errors.js';
@@ -22,7 +24,7 @@ import type {
 import { conversionInput, copyRawRows } from './external/conversion.js';
 import { ExternalLocations } from './external/external-locations.js';
 import { ExternalTables } from './external/external-tables.js';
-import { createFilled } from './external/staged-create.js';
+import { createFilled, createStaged } from './external/staged-create.js';
 import { purgeVolume, refuseVolumeName } from './volumes/volume-access.js';
 import { LAYERS } from './contract.js';
 import { MIRRORED_PROPERTIES, mirroredSubset, toCreateRequest } from './create-request.js';
@@ -138,6 +140,7 @@ export class Catalog implements CatalogService {
     }
     await refuseVolumeName(this.#metastore, ident);
     await this.#takeOverAbandoned(ident);
+    if (fill === undefined) return this.#createEmpty(ident, input, request);
     const record = await this.#metastore.tables.create({
       namespace: [...ident.namespace],
       name: ident.name,
@@ -149,16 +152,45 @@ export class Catalog implements CatalogService {
       properties: { ...input.properties },
     });
     try {
-      const context = this.#context(record, name);
-      const table =
-        fill === undefined
-          ? await createIcebergTable(context, request)
-          : await createFilled(context, request, fill);
+      const table = await createFilled(this.#context(record, name), request, fill);
       const created = { ...record, metadataLocation: table.metadataLocation };
       return describe(created, this.#store.uri(record.location), table);
     } catch (err) {
       // The create's own error is what the user needs; a failed cleanup is reclaimed later.
       await this.#undoCreate(record).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * The metadata is written first and the row inserted with it, so a crash at any point
+   * leaves no hidden row that would block the name (only unreferenced files, which a
+   * later create of the name steps around).
+   */
+  async #createEmpty(
+    ident: TableIdent,
+    input: CreateTableInput,
+    request: CreateTableRequest,
+  ): Promise<TableDescription> {
+    const location = await this.#freeLocation(ident);
+    const table = await createStaged(
+      { store: this.#store, keyPrefix: location, ...this.#commit },
+      request,
+    );
+    try {
+      const record = await this.#metastore.tables.create({
+        namespace: [...ident.namespace],
+        name: ident.name,
+        kind: 'iceberg',
+        metadataLocation: table.metadataLocation,
+        location,
+        description: input.description ?? null,
+        owner: input.owner ?? null,
+        properties: { ...input.properties },
+      });
+      return describe(record, this.#store.uri(location), table);
+    } catch (err) {
+      await deleteObjectsUnder(this.#store, location).catch(() => undefined);
       throw err;
     }
   }

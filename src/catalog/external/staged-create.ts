@@ -23,6 +23,14 @@ export async function createFilled(
   return loadTable(context);
 }
 
+/** A new table's first metadata, written where no metastore row points yet. */
+export function createStaged(
+  context: Omit<TableContext, 'pointer'>,
+  request: CreateTableRequest,
+): Promise<IcebergTable> {
+  return createTable({ ...context, pointer: stagedPointer() }, request);
+}
+
 function stagedPointer(): MetadataPointer {
   let current: string | null = null;
   return {
