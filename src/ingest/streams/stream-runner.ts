@@ -191,8 +191,22 @@ export class StreamRunner {
       })
       .finally(() => {
         this.#draining = undefined;
-        if (!this.#stopped && this.#buffer.length > 0 && this.#batchIsFull()) this.#kick();
+        if (!this.#stopped && this.#buffer.length > 0) this.#resumeWaiting();
       });
+  }
+
+  /**
+   * After a commit: what stayed buffered is committed now if its batch is full or its
+   * interval passed meanwhile (a timer that fired during the commit was not acted on),
+   * else when the rest of its interval has passed.
+   */
+  #resumeWaiting(): void {
+    if (this.#batchIsFull()) return this.#kick();
+    const waited = this.#now() - (this.#firstWaitingAt ?? this.#now());
+    const left = this.#deps.definition.batch.maxIntervalMs - waited;
+    if (left <= 0) return this.#kick(true);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#kick(true), left);
   }
 
   async #drain(all: boolean): Promise<void> {

@@ -112,6 +112,27 @@ describe('StreamRunner', () => {
     await runner.stop(1000);
   });
 
+  it('commits records left after a full batch even when their interval ends during a slow commit', async () => {
+    const source = new TestSource();
+    const table = new TestTable();
+    let open!: () => void;
+    table.gate = new Promise((resolve) => (open = resolve));
+    const runner = new StreamRunner({
+      definition: definition({ maxRecords: 10, maxIntervalMs: 100 }),
+      writer: table,
+      source,
+      onFailed: () => undefined,
+    });
+    await runner.start();
+    await source.deliver(records('0', 1, 13));
+    // The first batch's commit outlasts the interval of the 3 records after it.
+    await new Promise((r) => setTimeout(r, 300));
+    open();
+    await until(() => table.batches.length === 2);
+    expect(table.batches.map((b) => b.records.length)).toEqual([10, 3]);
+    await runner.stop(1000);
+  });
+
   it('retries a failed commit with back-off, reports it, and commits the same records once', async () => {
     const source = new TestSource();
     const table = new TestTable();
