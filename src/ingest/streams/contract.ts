@@ -91,7 +91,7 @@ export interface StreamDefinition {
   deadLetterTable: TableIdent;
   /** Records larger than this go to the dead-letter table. Default 1 MiB. */
   maxRecordBytes: number;
-  /** Records held in memory between source and commit. Default 256 MiB. */
+  /** Records held in memory between source and commit (their bytes + 256 bytes each). Default 256 MiB. */
   memoryLimitBytes: number;
   /** Disk the write-ahead log (HTTP, MQTT) may use before producers are told to wait. Default 1 GiB. */
   logQuotaBytes: number;

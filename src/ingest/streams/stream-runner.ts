@@ -35,6 +35,12 @@ export interface StreamRunnerDeps {
 const LOG_PARTITION = 'wal';
 /** Records of a source without partitions. */
 const NO_PARTITION = '-';
+/**
+ * About what a held record takes besides its bytes (its object, position text, the
+ * source's buffers it keeps alive): counted against the stream's memory limit so that the
+ * limit bounds what records cost the process, not only their payloads.
+ */
+const RECORD_OVERHEAD_BYTES = 256;
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
 
@@ -165,10 +171,16 @@ export class StreamRunner {
     if (this.#firstWaitingAt === undefined) this.#startInterval();
     if (this.#batchIsFull()) this.#kick();
     const { memoryLimitBytes } = this.#deps.definition;
-    while (!this.#stopped && this.#bufferedBytes + this.#inFlightBytes >= memoryLimitBytes) {
+    while (!this.#stopped && this.#heldBytes() >= memoryLimitBytes) {
       this.#kick();
       await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
     }
+  }
+
+  /** What the records held take in memory: their bytes and what each record costs besides. */
+  #heldBytes(): number {
+    const records = this.#buffer.length + this.#inFlightRecords;
+    return this.#bufferedBytes + this.#inFlightBytes + records * RECORD_OVERHEAD_BYTES;
   }
 
   #startInterval(): void {
@@ -321,11 +333,18 @@ function advance(committed: Positions, records: StreamRecord[]): Positions {
   for (const record of records) {
     const partition = record.partition ?? NO_PARTITION;
     const current = next[partition];
-    if (current === undefined || BigInt(record.offset) > BigInt(current)) {
-      next[partition] = record.offset;
-    }
+    if (current === undefined || after(record.offset, current)) next[partition] = record.offset;
   }
   return next;
+}
+
+const PLAIN = /^(0|[1-9]\d*)$/;
+
+/** Whether position a is past b: plain decimal text compares without parsing (most do). */
+function after(a: string, b: string): boolean {
+  if (a.length !== b.length && PLAIN.test(a) && PLAIN.test(b)) return a.length > b.length;
+  if (a.length === b.length && a[0] !== '-' && b[0] !== '-') return a > b;
+  return BigInt(a) > BigInt(b);
 }
 
 function isDrift(err: unknown): boolean {

@@ -195,7 +195,8 @@ describe('StreamRunner', () => {
     let open!: () => void;
     table.gate = new Promise((resolve) => (open = resolve));
     const runner = new StreamRunner({
-      definition: definition({ maxRecords: 4, maxIntervalMs: 60_000 }, 100),
+      // Each record counts its 20 bytes and 256 for its own memory: four fit, eight do not.
+      definition: definition({ maxRecords: 4, maxIntervalMs: 60_000 }, 4 * (20 + 256) + 100),
       writer: table,
       source,
       onFailed: () => undefined,

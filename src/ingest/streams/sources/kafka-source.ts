@@ -208,13 +208,20 @@ export class KafkaSource implements StreamSource {
     const partition = batch.partition;
     const last = this.delivered.get(partition) ?? -1n;
     const records: StreamRecord[] = [];
+    // Records wait in memory until their commit, so each object they hold is copied by the
+    // garbage collector: messages sent together share one partition name and one date.
+    const key = String(partition);
+    let receivedAt = new Date(0);
     for (const message of batch.messages) {
-      if (BigInt(message.offset) <= last) continue;
+      // Offsets only grow within a batch: once past the last delivered, all are.
+      if (records.length === 0 && BigInt(message.offset) <= last) continue;
+      const timestamp = Number(message.timestamp);
+      if (timestamp !== receivedAt.getTime()) receivedAt = new Date(timestamp);
       records.push({
         value: message.value ?? Buffer.alloc(0),
-        partition: String(partition),
+        partition: key,
         offset: message.offset,
-        receivedAt: new Date(Number(message.timestamp)),
+        receivedAt,
       });
     }
     if (records.length === 0) return;

@@ -1,5 +1,7 @@
 import type { StreamRecord } from '../contract.js';
 
+const LINE_END = Buffer.from('\n');
+
 /** A place kept among a batch's rows for rows written later (whole lines). */
 export type RowPlace = Buffer[];
 
@@ -28,18 +30,37 @@ export class NdjsonRows {
   }
 
   /**
-   * A row from the text of a JSON object as sent: `start` is the index of its `{`
-   * (only blanks come before it), `fields` whether it has any.
+   * A row from the bytes of a JSON object as sent: `start` is the index of its `{` (only
+   * blanks come before it), `fields` whether it has any. The bytes are copied, never decoded.
    */
   addSent(
     record: StreamRecord,
-    text: string,
+    raw: Buffer,
     start: number,
     fields: boolean,
     place?: RowPlace,
   ): void {
-    const line = `${this.prefix(record)}${record.offset}${fields ? ',' : ''}${text.slice(start + 1)}\n`;
-    this.add(line, place);
+    const head = `${this.prefix(record)}${record.offset}${fields ? ',' : ''}`;
+    this.rowCount++;
+    if (place !== undefined) {
+      place.push(Buffer.concat([Buffer.from(head), raw.subarray(start + 1), LINE_END]));
+      return;
+    }
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+    this.ensure(head.length * 3 + raw.length + 1);
+    const headBytes = Buffer.byteLength(head);
+    if (headBytes > start) {
+      // The whole record is copied so that its `{` falls under the head's last byte, then the
+      // head is written over what came before: copying part of a buffer costs a view per row.
+      const at = this.at + headBytes - (start + 1);
+      this.out.set(raw, at);
+      this.out.write(head, this.at);
+      this.at = at + raw.length;
+    } else {
+      this.at += this.out.write(head, this.at);
+      this.at += raw.copy(this.out, this.at, start + 1);
+    }
+    this.out[this.at++] = 0x0a;
   }
 
   /** Keeps the place of a record whose rows are written later. */

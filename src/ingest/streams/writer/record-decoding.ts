@@ -12,19 +12,25 @@ export interface RecordUnit {
   record: StreamRecord;
   raw: Buffer;
   objects: Record<string, unknown>[];
-  /** The field names and text as sent of a unit that is one object (not in an array). */
+  /** The field names of a unit that is one object (not in an array). */
   shape?: Shape;
-  text?: string;
   /** Where the unit's rows go among the batch's rows, when they are written after it. */
   place?: RowPlace;
 }
 
 /**
- * Writes the unit's rows as soon as it is decoded and says so (the unit is then not
- * kept): most records of a batch need no more than that, and objects that die young
- * cost the garbage collector next to nothing.
+ * Writes rows as soon as a record is read, and says so (the record is then not kept):
+ * most records of a batch need no more than that, and what is never built costs the
+ * garbage collector nothing.
  */
-export type UnitTaker = (unit: RecordUnit) => boolean;
+export interface RowTaker {
+  /** The row of a record's bytes as sent, before any decoding, when they can be it. */
+  sent(record: StreamRecord, raw: Buffer): boolean;
+  /** The rows of a decoded unit. */
+  unit(unit: RecordUnit): boolean;
+}
+
+const TAKE_NOTHING: RowTaker = { sent: () => false, unit: () => false };
 
 /** The field names of objects, in order, shared by all objects of a batch that have them. */
 export interface Shape {
@@ -54,7 +60,7 @@ export function decodeRecords(
   records: StreamRecord[],
   format: StreamFormat,
   maxRecordBytes: number,
-  take: UnitTaker = () => false,
+  take: RowTaker = TAKE_NOTHING,
 ): Decoded {
   const decoded: Decoded = { units: [], dead: [] };
   const shapes: Decoding = { byNames: new Map(), last: undefined, take };
@@ -94,6 +100,7 @@ function decodeUnit(
   out: Decoded,
   shapes: Decoding,
 ): void {
+  if (shapes.take.sent(record, raw)) return;
   if (!isUtf8(raw)) return void out.dead.push({ record, raw, reason: 'not valid UTF-8' });
   const text = raw.toString('utf8');
   let parsed: unknown;
@@ -117,11 +124,8 @@ function decodeUnit(
   }
   if (objects.length > 0) {
     const unit: RecordUnit = { record, raw, objects: objects as Record<string, unknown>[] };
-    if (!array) {
-      unit.shape = shape;
-      unit.text = text;
-    }
-    if (!shapes.take(unit)) out.units.push(unit);
+    if (!array) unit.shape = shape;
+    if (!shapes.take.unit(unit)) out.units.push(unit);
   }
 }
 
@@ -152,7 +156,7 @@ function loneSurrogate(objects: unknown[]): string | undefined {
 interface Decoding {
   byNames: Map<string, Shape>;
   last: Shape | undefined;
-  take: UnitTaker;
+  take: RowTaker;
 }
 
 /** The object's shape, or why it cannot be a row. */

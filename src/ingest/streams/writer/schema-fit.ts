@@ -3,8 +3,9 @@ import type { IcebergType } from '../../../iceberg/index.js';
 import type { DriftPolicy, StreamRecord } from '../contract.js';
 import { fitValue, fitsAsSent, inferredType, unifyTypes } from './json-values.js';
 import { NdjsonRows, type RowPlace } from './ndjson-rows.js';
-import type { DeadLetter, RecordUnit, Shape, UnitTaker } from './record-decoding.js';
+import type { DeadLetter, RecordUnit, RowTaker, Shape } from './record-decoding.js';
 import { sentObject } from './sent-objects.js';
+import { scannedColumns, scanSentRow, type ScannedColumn } from './sent-row-scan.js';
 
 export interface FitInput {
   units: RecordUnit[];
@@ -96,25 +97,40 @@ export function fitRows(input: FitInput): FittedRows {
 }
 
 /**
- * Takes, while the batch is decoded, the units whose bytes as sent can be their row
+ * Takes, while the batch is decoded, the records whose bytes as sent can be their row
  * in a table of these columns (no new field, no value to convert), and keeps a place
- * among the rows for the others, which fitRows writes.
+ * among the rows for the others, which fitRows writes. Records with the fields of the
+ * last one taken are scanned as bytes and not decoded at all.
  */
 export function rowsAsSent(
   columns: { name: string; type: IcebergType }[] | undefined,
   rows: NdjsonRows,
-): UnitTaker {
+): RowTaker {
   const byName = new Map<string, Column>();
   for (const c of columns ?? []) byName.set(c.name.toLowerCase(), column(c.name, c.type));
   const exactShapes = new Map<Shape, Column[] | undefined>();
+  const scans = new Map<Column[], ScannedColumn[] | undefined>();
   const none = new Map<string, IcebergType>();
-  return (unit) => {
-    if (unit.shape !== undefined) {
-      const exact = exactColumnsOf(unit.shape, byName, exactShapes);
-      if (exact !== undefined && addAsSent(unit, exact, none, rows)) return true;
-    }
-    unit.place = rows.reserve();
-    return false;
+  let scanned: ScannedColumn[] | undefined;
+  return {
+    sent(record, raw) {
+      const start = scanned === undefined ? -1 : scanSentRow(raw, scanned);
+      if (start < 0) return false;
+      rows.addSent(record, raw, start, true);
+      return true;
+    },
+    unit(unit) {
+      if (unit.shape !== undefined) {
+        const exact = exactColumnsOf(unit.shape, byName, exactShapes);
+        if (exact !== undefined && addAsSent(unit, exact, none, rows)) {
+          if (!scans.has(exact)) scans.set(exact, scannedColumns(exact));
+          scanned = scans.get(exact);
+          return true;
+        }
+      }
+      unit.place = rows.reserve();
+      return false;
+    },
   };
 }
 
@@ -160,7 +176,7 @@ function addAsSent(
   }
   const sent = sentObject(unit.raw);
   if (sent === undefined || sent.fields !== values.length) return false;
-  rows.addSent(unit.record, unit.text as string, sent.start, values.length > 0, place);
+  rows.addSent(unit.record, unit.raw, sent.start, values.length > 0, place);
   return true;
 }
 
