@@ -6,7 +6,14 @@ import type { CreateTableInput } from './contract.js';
  * Catalog properties that other engines should see too, so they are copied into the
  * Iceberg table's own properties as well as kept in the metastore row.
  */
-export const MIRRORED_PROPERTIES = ['source_system', 'ingest_type', 'file_format'] as const;
+export const MIRRORED_PROPERTIES = [
+  'source_system',
+  'ingest_type',
+  'file_format',
+  // Iceberg's own: how many old metadata files a table keeps (streams commit every second).
+  'write.metadata.delete-after-commit.enabled',
+  'write.metadata.previous-versions-max',
+] as const;
 
 export function mirroredSubset(properties: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

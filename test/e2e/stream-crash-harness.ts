@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { expect } from 'vitest';
 import { checksumSql, retailEvents } from './retail-events.js';
 import { serveHome, type ServedHome } from './served-home.js';
 
@@ -273,4 +274,25 @@ export async function crashWhilePublishing(run: BrokerCrash): Promise<BrokerCras
     await served.stop().catch(() => undefined);
     remove();
   }
+}
+
+/**
+ * What every broker crash run must show: all its kills happened, the commit path was hit
+ * (not only the start), the stream runs again without an error, and every event landed:
+ * exactly once (rows, events and checksum) or, at least once, every event.
+ */
+export function expectSurvived(run: BrokerCrashResult, kills: number, exactlyOnce: boolean): void {
+  expect(run.kills).toBe(kills);
+  expect(run.afterCommit).toBeGreaterThanOrEqual(5);
+  if (exactlyOnce) {
+    expect(run.state).toEqual({
+      rows: run.expected.count,
+      events: run.expected.count,
+      checksum: run.expected.checksum,
+    });
+  } else {
+    // A message whose acknowledgement died with the server may come twice.
+    expect(run.state.events).toBe(run.expected.count);
+  }
+  expect(run.stream).toMatchObject({ state: 'running', error: null });
 }

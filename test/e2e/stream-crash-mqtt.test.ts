@@ -1,9 +1,9 @@
 // Issue 6: an MQTT stream (QoS 1, persistent session: at least once) whose server is
 // SIGKILLed at random moments while a device publishes retail events: nothing is lost.
 import mqtt from 'mqtt';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { brokerUrl, uniqueName } from '../ingest/streams/sources/collector.js';
-import { crashWhilePublishing, type Topic } from './stream-crash-harness.js';
+import { crashWhilePublishing, expectSurvived, type Topic } from './stream-crash-harness.js';
 
 const url = brokerUrl('mqtt');
 const PER_MESSAGE = 100;
@@ -42,12 +42,8 @@ describe('an MQTT stream whose server is killed again and again', () => {
           // The broker keeps messages only for a session that has subscribed.
           settleMs: 3_000,
         });
-        expect(run.kills).toBe(20);
-        // The commit path was hit, not only the start.
-        expect(run.afterCommit).toBeGreaterThanOrEqual(5);
-        // At least once: every event is there; a message whose PUBACK died with the server may come twice.
-        expect(run.state.events).toBe(run.expected.count);
-        expect(run.stream).toMatchObject({ state: 'running', error: null });
+        // At least once: every event is there.
+        expectSurvived(run, 20, false);
       } finally {
         await topic.close();
       }

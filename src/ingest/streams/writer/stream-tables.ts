@@ -37,6 +37,8 @@ export function streamProperties(definition: StreamDefinition): Record<string, s
     source_system: definition.sourceSystem,
     stream: definition.name,
     file_format: 'json',
+    // A commit a second would otherwise leave 86,400 metadata files a day behind.
+    'write.metadata.delete-after-commit.enabled': 'true',
   };
 }
 

@@ -1,3 +1,6 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { STREAM_SUMMARY_KEYS } from '../../../../src/ingest/index.js';
 import { batchOf, DEAD, definition, records, SALES, streamHomeForEachTest } from './stream-home.js';
@@ -82,6 +85,23 @@ describe('StreamWriter', () => {
     expect(summary[STREAM_SUMMARY_KEYS.stream]).toBe('sales');
     expect(summary[STREAM_SUMMARY_KEYS.positions]).toBe('{"0":"7","1":"4"}');
     expect(await s.query(`SELECT count(*) FROM ${SALES}`)).toEqual([[5]]);
+  });
+
+  it('makes its table delete metadata files that fall out of the metadata log', async () => {
+    const writer = s.writer(definition());
+    await writer.commit(batchOf(records([{ a: 1 }])));
+    const ident = { namespace: ['bronze', 'shop'], name: 'sales' };
+    await s.home.services.catalog.updateTable(ident, {
+      setProperties: { 'write.metadata.previous-versions-max': '2' },
+    });
+    for (let i = 1; i <= 6; i++) await writer.commit(batchOf(records([{ a: i }], { from: i })));
+    const table = await s.home.services.catalog.loadTable(ident);
+    expect(table.metadata.properties['write.metadata.delete-after-commit.enabled']).toBe('true');
+    const folder = path.dirname(fileURLToPath(table.metadataLocation));
+    const files = (await readdir(folder)).filter((f) => f.endsWith('.metadata.json'));
+    // The current file and the two the log keeps: not one per commit.
+    expect(files).toHaveLength(3);
+    expect(await s.query(`SELECT count(*) FROM ${SALES}`)).toEqual([[7]]);
   });
 
   it('keeps positions when every record of a batch is set aside, and writes nothing for an empty batch', async () => {
