@@ -24,6 +24,7 @@ import {
   SearchIndexer,
   SearchService,
   TableCompaction,
+  TableSnapshotExpiry,
   metastoreListing,
   governanceChange,
   Volumes,
@@ -53,7 +54,13 @@ import type {
   PolicyAdmin,
   Principal,
 } from './governance/index.js';
-import { BatchIngest, GovernedIngest, Streams, streamParts } from './ingest/index.js';
+import {
+  BatchIngest,
+  GovernedIngest,
+  Streams,
+  streamParts,
+  streamPositionKeeper,
+} from './ingest/index.js';
 import { GoldTables, Lineage, OpenLineageEmitter } from './lineage/index.js';
 import { openMetastore } from './metastore/index.js';
 import type { Metastore } from './metastore/index.js';
@@ -108,6 +115,8 @@ export interface Services {
   readonly streams: Streams;
   /** Rewrites small data files into larger ones: on demand, and in the background for streaming tables. */
   readonly compaction: TableCompaction;
+  /** Removes old snapshots and the files only they reach: on demand, and in the background for streaming tables. */
+  readonly snapshotExpiry: TableSnapshotExpiry;
   /** Releases the engine and the metastore connections; call once on shutdown. */
   close(): Promise<void>;
 }
@@ -314,6 +323,7 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       gate,
       changes,
       parts: streamParts({ catalog, openSession, config, tempDir }),
+      allowedSources: config.streams.allowedSources,
     });
     const compaction = new TableCompaction({
       catalog,
@@ -325,6 +335,18 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
         ...(config.query.threads === undefined ? {} : { threads: config.query.threads }),
       },
       defaults: config.compaction,
+      system: async () => ({
+        principal: await auth.localAdmin(),
+        context: { channel: 'internal' },
+      }),
+    });
+    const snapshotExpiry = new TableSnapshotExpiry({
+      catalog,
+      metastore,
+      gate,
+      defaults: config.snapshotExpiry,
+      // Streams resume from positions in the table's history: expiry must keep them.
+      keep: streamPositionKeeper(metastore.streams),
       system: async () => ({
         principal: await auth.localAdmin(),
         context: { channel: 'internal' },
@@ -373,6 +395,7 @@ export async function createServices(config: LakewardConfig): Promise<Services> 
       goldTables,
       streams,
       compaction,
+      snapshotExpiry,
       jobs,
       governed,
       crawlers,
@@ -554,6 +577,11 @@ catalog:
   # nothing else outside the warehouse is ever read.
   externalLocations: []     # e.g. ["file:///srv/landing"]
   classifyOnIngest: ${d.catalog.classifyOnIngest}   # suggest sensitive-data classifications for new tables and columns
+
+streams:
+  # Brokers streams may connect to: kafka://host:port, nats://host:port, mqtt://host:port,
+  # mqtts://host:port (*.domain for every host under it). Empty: only HTTP streams.
+  allowedSources: []     # e.g. ["kafka://10.0.0.5:9092", "nats://nats.internal:4222"]
 
 # auth:
 #   oidc:                     # single sign-on: accept JWTs from this OpenID Connect issuer

@@ -125,3 +125,14 @@ export type {
   CompactOptions,
   TableCompactionDeps,
 } from './compaction/table-compaction.js';
+// --- snapshot expiry (old snapshots and the files only they reach) ---
+export {
+  TableSnapshotExpiry,
+  expiresInBackground,
+} from './snapshot-expiry/table-snapshot-expiry.js';
+export type {
+  SnapshotExpiryDefaults,
+  SnapshotExpiryResult,
+  TableSnapshotExpiryDeps,
+} from './snapshot-expiry/table-snapshot-expiry.js';
+export type { ExpireSnapshotsRequest } from './snapshot-expiry/expiry-request.js';

@@ -11,3 +11,5 @@ export {
   tokenFromEnv,
 } from './load.js';
 export type { LoadOptions } from './load.js';
+export { ALLOWED_SOURCE_SCHEMES, parseAllowedSource } from './allowed-source.js';
+export type { AllowedSource, AllowedSourceScheme, ParsedAllowedSource } from './allowed-source.js';

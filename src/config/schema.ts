@@ -1,5 +1,6 @@
 import { totalmem } from 'node:os';
 import { z } from 'zod';
+import { parseAllowedSource } from './allowed-source.js';
 
 /**
  * Half the machine's memory per query session: a 2 GB cap made DuckDB's hash tables
@@ -33,6 +34,11 @@ export const configSchema = z
           .int()
           .positive()
           .default(10 * 1024 ** 3),
+        /** How other servers and clients reach this one (shown as a stream's holder). */
+        advertisedUrl: z
+          .string()
+          .regex(/^https?:\/\/[^\s/]+/, 'an http(s) URL, e.g. http://lakeward-a.internal:8080')
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -78,6 +84,30 @@ export const configSchema = z
           .default(32 * 1024 ** 2),
         /** Plans (and rewrites) tried when a commit conflicts with another writer. */
         maxAttempts: z.number().int().min(1).default(4),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Background expiry of old snapshots of streaming tables (ingest_type=streaming, or
+     * snapshot-expiry.enabled=true): a commit a second is 86,400 snapshots a day otherwise.
+     * A table's history.expire.* properties win over these defaults.
+     */
+    snapshotExpiry: z
+      .object({
+        enabled: z.boolean().default(true),
+        intervalMs: z
+          .number()
+          .int()
+          .positive()
+          .default(5 * 60_000),
+        /** Snapshots older than this are removed (history.expire.max-snapshot-age-ms). */
+        maxSnapshotAgeMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(60 * 60_000),
+        /** The current snapshot and its newest ancestors, this many, always stay (history.expire.min-snapshots-to-keep). */
+        minSnapshotsToKeep: z.number().int().min(1).default(10),
       })
       .strict()
       .prefault({}),
@@ -145,6 +175,25 @@ export const configSchema = z
         externalLocations: z.array(z.string().min(1)).default([]),
         /** Detect sensitive data after a load that creates a table or adds columns. */
         classifyOnIngest: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    streams: z
+      .object({
+        /**
+         * The brokers streams may connect to (kafka://host:port, nats://host:port,
+         * mqtt://host:port, mqtts://host:port; *.suffix for every host under a DNS suffix).
+         * Empty: no broker stream may be created or started, only HTTP streams. Only this
+         * file, not an API call, can add one: a stream must not reach into any network.
+         */
+        allowedSources: z
+          .array(
+            z.string().superRefine((entry, ctx) => {
+              const parsed = parseAllowedSource(entry);
+              if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+            }),
+          )
+          .default([]),
       })
       .strict()
       .prefault({}),

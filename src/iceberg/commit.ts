@@ -33,6 +33,29 @@ function withMetadataLog(next: TableMetadata, base: MetadataVersion): TableMetad
   return { ...next, 'metadata-log': log.slice(Math.max(0, log.length - Math.max(1, max))) };
 }
 
+/**
+ * With write.metadata.delete-after-commit.enabled=true, the metadata files that just fell
+ * out of the metadata log are deleted (as Iceberg does); otherwise every commit leaves one
+ * more file behind. A file that will not go is only an orphan: the commit stands.
+ */
+async function deleteDroppedMetadata(
+  ctx: TableContext,
+  base: MetadataVersion,
+  next: TableMetadata,
+): Promise<void> {
+  if (next.properties['write.metadata.delete-after-commit.enabled']?.toLowerCase() !== 'true') {
+    return;
+  }
+  const kept = new Set(next['metadata-log'].map((e) => e['metadata-file']));
+  const before = [...base.metadata['metadata-log'].map((e) => e['metadata-file']), base.location];
+  const prefix = `${ctx.keyPrefix.replace(/\/+$/, '')}/metadata/`;
+  for (const file of before) {
+    const key = ctx.store.keyOf(file);
+    if (kept.has(file) || key === undefined || !key.startsWith(prefix)) continue;
+    await ctx.store.delete(key).catch(() => undefined);
+  }
+}
+
 function retryDelayMs(ctx: TableContext, attempt: number): number {
   const base = ctx.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS;
   const ceiling = Math.min(MAX_RETRY_DELAY_MS, base * 2 ** attempt);
@@ -54,8 +77,10 @@ export async function commitUpdate(
   for (let attempt = 0; attempt <= maxRetries; attempt++) {
     const next = withMetadataLog(await update(base.metadata), base);
     const location = await writeMetadataFile(ctx, next, metadataVersion(base.location) + 1);
-    if (await ctx.pointer.compareAndSwap(base.location, location))
+    if (await ctx.pointer.compareAndSwap(base.location, location)) {
+      await deleteDroppedMetadata(ctx, base, next);
       return { metadata: next, location };
+    }
     // The file just written is an orphan now; maintenance removes it.
     if (attempt < maxRetries) await sleep(retryDelayMs(ctx, attempt));
     base = await loadCurrentVersion(ctx);

@@ -72,3 +72,6 @@ export { commitUpdate } from './commit.js';
 export type { MetadataUpdate } from './commit.js';
 export { createTable, loadTable } from './create-table.js';
 export type { MetadataVersion } from './metadata-files.js';
+// --- snapshot expiry (maintenance) ---
+export { EXPIRY_DEFAULTS, EXPIRY_PROPERTIES } from './snapshot-retention.js';
+export { checkGcEnabled, expiryDue, tableRetention } from './expire-snapshots.js';

@@ -66,6 +66,12 @@ export type SchemaChange =
 export interface WriteOptions {
   /** Extra snapshot summary entries (ingest batch id, stream offsets …). */
   summary?: Record<string, string>;
+  /**
+   * A condition on the table the commit goes onto, checked against every base it is
+   * applied to (again on the newer base after a lost race): it throws (a Conflict) to
+   * abandon the commit. Given the base's ancestry, newest first. A stream's fencing.
+   */
+  requires?: (history: Snapshot[]) => void;
 }
 
 export interface ReplaceOptions extends WriteOptions {
@@ -81,6 +87,50 @@ export interface PlanOptions {
   snapshotId?: bigint;
   /** Files that cannot hold a matching row are left out (partition values, then bounds). */
   filter?: Expression;
+}
+
+/**
+ * Picks, from the current snapshot's ancestry (newest first), snapshots that must survive
+ * an expiry whatever their age; they stay reachable from the head (every ancestor between
+ * them and it is kept too). Called again on every commit attempt, with that attempt's table.
+ */
+export type SnapshotKeeper = (ancestry: readonly Snapshot[]) => Promise<readonly bigint[]>;
+
+export interface ExpireSnapshotsOptions {
+  /** Snapshots committed before this instant (ms) may go; default now − history.expire.max-snapshot-age-ms. */
+  olderThanMs?: number;
+  /** The current snapshot and its newest ancestors, this many in all, stay; default history.expire.min-snapshots-to-keep. */
+  retainLast?: number;
+  keep?: SnapshotKeeper;
+  /** Plan and list the files that would go; commit and delete nothing. */
+  dryRun?: boolean;
+}
+
+/** Files by kind (full URIs). */
+export interface ExpiredFiles {
+  manifestLists: string[];
+  manifests: string[];
+  dataFiles: string[];
+  deleteFiles: string[];
+}
+
+export interface FileCleanup {
+  deleted: ExpiredFiles;
+  /** Files that would not go (they stay as harmless orphans) and steps that were skipped. */
+  failures: { path: string; error: string }[];
+}
+
+export interface SnapshotExpiry {
+  /** The table after the commit (the same table when nothing was removed or on a dry run). */
+  table: IcebergTable;
+  removed: Snapshot[];
+  removedRefs: string[];
+  keptSnapshots: number;
+  olderThanMs: number;
+  retainLast: number;
+  /** Deleted files, or on a dry run the files that would be deleted. */
+  files: ExpiredFiles;
+  failures: FileCleanup['failures'];
 }
 
 /** A loaded Iceberg table; every write returns the refreshed table after its commit. */
@@ -112,4 +162,10 @@ export interface IcebergTable {
   /** Makes an ancestor of the current snapshot current again. */
   rollbackTo(snapshotId: bigint): Promise<IcebergTable>;
   setProperties(set: Record<string, string>, remove?: string[]): Promise<IcebergTable>;
+  /**
+   * Removes old snapshots (spec `remove-snapshots`) through an optimistic commit planned
+   * again on conflict, then deletes the files only they reached (inside the table's
+   * location). A failed delete is reported in the result, never thrown: the commit stands.
+   */
+  expireSnapshots(options?: ExpireSnapshotsOptions): Promise<SnapshotExpiry>;
 }

@@ -27,13 +27,17 @@ export function findSnapshot(md: TableMetadata, id: bigint): Snapshot {
   const snapshot = md.snapshots.find((s) => s['snapshot-id'] === id);
   if (!snapshot) {
     const known = md.snapshots.map((s) => String(s['snapshot-id']));
-    throw new NotFound('SNAPSHOT_NOT_FOUND', `The table has no snapshot ${id}.`, {
-      hint:
-        known.length > 0
-          ? `known snapshots: ${known.slice(-10).join(', ')}`
-          : 'the table has no snapshots yet',
-      details: { snapshots: known },
-    });
+    throw new NotFound(
+      'SNAPSHOT_NOT_FOUND',
+      `The table has no snapshot ${id}: it never existed or has been expired.`,
+      {
+        hint:
+          known.length > 0
+            ? `the oldest snapshot kept is ${known[0]}; newest: ${known.slice(-10).join(', ')}`
+            : 'the table has no snapshots yet',
+        details: { snapshots: known },
+      },
+    );
   }
   return snapshot;
 }

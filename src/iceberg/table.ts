@@ -1,15 +1,18 @@
 import { InvalidInput, NotFound } from '../errors/index.js';
 import { commitUpdate, type MetadataUpdate } from './commit.js';
+import { expireSnapshots } from './expire-snapshots.js';
 import { fileMayMatch, manifestMayMatch } from './evaluator.js';
 import { readManifest } from './manifest.js';
 import { readManifestList } from './manifest-list.js';
 import { loadCurrentVersion, type MetadataVersion } from './metadata-files.js';
 import { checkSpecs, SnapshotProducer, type SnapshotChange } from './new-snapshot.js';
 import type {
+  ExpireSnapshotsOptions,
   IcebergTable,
   PlanOptions,
   ReplaceOptions,
   SchemaChange,
+  SnapshotExpiry,
   TableContext,
   WriteOptions,
 } from './table-contract.js';
@@ -69,6 +72,15 @@ export class LoadedTable implements IcebergTable {
   snapshotAsOf(timestampMs: number): Snapshot {
     const entries = this.metadata['snapshot-log'].filter((e) => e['timestamp-ms'] <= timestampMs);
     const last = entries[entries.length - 1];
+    if (!last && this.#expiredBefore(timestampMs)) {
+      throw new NotFound(
+        'SNAPSHOT_NOT_FOUND',
+        `The table's snapshots from ${new Date(timestampMs).toISOString()} have been expired.`,
+        {
+          hint: 'pick a later time; snapshots older than the table retention (history.expire.*) are removed',
+        },
+      );
+    }
     if (!last) {
       throw new NotFound(
         'SNAPSHOT_NOT_FOUND',
@@ -79,6 +91,17 @@ export class LoadedTable implements IcebergTable {
       );
     }
     return findSnapshot(this.metadata, last['snapshot-id']);
+  }
+
+  /** Whether snapshots before that instant existed and were expired (the oldest kept one has a parent that is gone). */
+  #expiredBefore(timestampMs: number): boolean {
+    const oldest = this.metadata['snapshot-log'][0];
+    if (oldest === undefined || timestampMs >= oldest['timestamp-ms']) return false;
+    const first = this.metadata.snapshots.find((s) => s['snapshot-id'] === oldest['snapshot-id']);
+    const parent = first?.['parent-snapshot-id'];
+    return (
+      parent !== undefined && !this.metadata.snapshots.some((s) => s['snapshot-id'] === parent)
+    );
   }
 
   history(): Snapshot[] {
@@ -123,14 +146,24 @@ export class LoadedTable implements IcebergTable {
     return new LoadedTable(this.context, await commitUpdate(this.context, version, update));
   }
 
-  private commitSnapshot(change: SnapshotChange): Promise<IcebergTable> {
+  private commitSnapshot(
+    change: SnapshotChange,
+    requires?: WriteOptions['requires'],
+  ): Promise<IcebergTable> {
     checkSpecs(this.metadata, change.added);
     const producer = new SnapshotProducer(this.context, change);
-    return this.commit((base) => producer.apply(base));
+    return this.commit((base) => {
+      requires?.(ancestorsOf(base, base['current-snapshot-id']));
+      return producer.apply(base);
+    });
   }
 
   append(files: DataFile[], options: WriteOptions = {}): Promise<IcebergTable> {
-    return this.commitSnapshot({ operation: 'append', added: files, deleted: [], ...options });
+    const { requires, ...write } = options;
+    return this.commitSnapshot(
+      { operation: 'append', added: files, deleted: [], ...write },
+      requires,
+    );
   }
 
   replaceFiles(
@@ -147,12 +180,15 @@ export class LoadedTable implements IcebergTable {
         },
       );
     }
-    return this.commitSnapshot({
-      operation: options.operation,
-      added,
-      deleted,
-      ...(options.summary ? { summary: options.summary } : {}),
-    });
+    return this.commitSnapshot(
+      {
+        operation: options.operation,
+        added,
+        deleted,
+        ...(options.summary ? { summary: options.summary } : {}),
+      },
+      options.requires,
+    );
   }
 
   updateSchema(changes: SchemaChange[]): Promise<IcebergTable> {
@@ -167,5 +203,10 @@ export class LoadedTable implements IcebergTable {
 
   setProperties(set: Record<string, string>, remove: string[] = []): Promise<IcebergTable> {
     return this.commit(async (base) => updateProperties(base, set, remove));
+  }
+
+  expireSnapshots(options: ExpireSnapshotsOptions = {}): Promise<SnapshotExpiry> {
+    const version = { metadata: this.metadata, location: this.metadataLocation };
+    return expireSnapshots(this.context, version, options, (v) => new LoadedTable(this.context, v));
   }
 }

@@ -15,6 +15,7 @@ import { externalTableTables } from './external-table-migration.js';
 import { crawlerTables } from './crawler-migration.js';
 import { volumeTables } from './volume-migration.js';
 import { streamTables } from './stream-migration.js';
+import { streamLeaseColumns } from './stream-lease-migration.js';
 
 const migrationTable = 'lakeward_migration';
 const migrationLockTable = 'lakeward_migration_lock';
@@ -144,6 +145,15 @@ function streams(t: ColumnTypes): Migration {
   };
 }
 
+/** Migration 0006: one server runs each stream (its lease). */
+function streamLeasesMigration(t: ColumnTypes): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await streamLeaseColumns(db, t);
+    },
+  };
+}
+
 /** Forward-only: a migration, once released, is never changed or removed. */
 function migrations(dialect: MetastoreDialect): Record<string, Migration> {
   return {
@@ -152,6 +162,7 @@ function migrations(dialect: MetastoreDialect): Record<string, Migration> {
     '0003_catalog': catalog(types(dialect)),
     '0004_pipelines': pipelines(types(dialect)),
     '0005_streams': streams(types(dialect)),
+    '0006_stream_leases': streamLeasesMigration(types(dialect)),
   };
 }
 

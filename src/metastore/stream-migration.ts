@@ -1,9 +1,11 @@
 import type { ColumnType, Kysely } from 'kysely';
 import type { ColumnTypes } from './governance-migration.js';
+import type { StreamLeaseColumns } from './stream-lease-migration.js';
 
 type Timestamp = ColumnType<Date | string, string, string>;
 
-export interface StreamsTable {
+/** The lease columns are added by migration 0006 (stream-lease-migration.ts). */
+export interface StreamsTable extends StreamLeaseColumns {
   id: string;
   name: string;
   /** JSON of the definition (table, source, format, batching, drift policy, limits). */

@@ -5,6 +5,11 @@ import { checkName, nowIso, toDate, toOptionalDate } from './codec.js';
 import { translateConstraints } from './constraint-errors.js';
 import type { Executor } from './executor.js';
 import type { StreamsTable } from './stream-migration.js';
+import type { StreamLeaseColumns } from './stream-lease-migration.js';
+import { streamLeases } from './stream-lease-repository.js';
+import type { StreamLeases } from './stream-lease-repository.js';
+
+export type { StreamLease, StreamLeaseHolder, StreamLeases } from './stream-lease-repository.js';
 
 export type StreamStateRecord = 'running' | 'paused' | 'failed';
 
@@ -28,8 +33,11 @@ export interface StreamStatusRow {
   at: Date;
 }
 
-/** Stream definitions, their state, and the last status their runner reported. */
-export interface StreamRepository {
+/**
+ * Stream definitions, their state, the last status their runner reported, and which
+ * server runs each (its lease).
+ */
+export interface StreamRepository extends StreamLeases {
   create(s: {
     name: string;
     definition: Record<string, unknown>;
@@ -55,7 +63,8 @@ function streamNotFound(name: string): NotFound {
   });
 }
 
-function toStream(row: Selectable<StreamsTable>): StreamRow {
+/** The lease is not part of a stream's definition: see streamLeases. */
+function toStream(row: Omit<Selectable<StreamsTable>, keyof StreamLeaseColumns>): StreamRow {
   return {
     id: row.id,
     name: row.name,
@@ -72,6 +81,7 @@ export function streamRepository(executor: Executor): StreamRepository {
   const { db } = executor;
   const select = () => db.selectFrom('streams').selectAll();
   return {
+    ...streamLeases(executor),
     async create(s) {
       const now = nowIso();
       const values = {

@@ -13,6 +13,8 @@ import { scheduleCrawlers } from './crawler-schedule.js';
 import { scheduleJobs } from './job-schedule.js';
 import { scheduleTableCompaction } from './table-compaction.js';
 import { tableCompactionRoutes } from './routes/table-compaction.js';
+import { tableExpireSnapshotsRoutes } from './routes/table-expire-snapshots.js';
+import { scheduleSnapshotExpiry } from './table-snapshot-expiry.js';
 import { crawlerRoutes } from './routes/crawlers.js';
 import { jobRoutes } from './routes/jobs.js';
 import { installErrorMapping } from './error-mapper.js';
@@ -86,6 +88,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       namespaceRoutes(api, services.governed);
       tableRoutes(api, services.governed);
       tableCompactionRoutes(api, services.compaction);
+      tableExpireSnapshotsRoutes(api, services.snapshotExpiry);
       externalTableRoutes(api, services.governed);
       queryRoutes(api, services.query);
       principalRoutes(api, services.directory);
@@ -166,8 +169,10 @@ export async function startServer(services: Services): Promise<FastifyInstance> 
   scheduleAuditRetention(app, services.audit);
   scheduleCrawlers(app, services.crawlers);
   scheduleJobs(app, services.jobs);
-  hostStreams(app, services);
+  const { advertisedUrl } = services.config.server;
+  hostStreams(app, services, advertisedUrl === undefined ? {} : { advertisedUrl });
   scheduleTableCompaction(app, services.compaction, services.config.compaction);
+  scheduleSnapshotExpiry(app, services.snapshotExpiry, services.config.snapshotExpiry);
   const { host, port } = services.config.server;
   try {
     await app.listen({ host, port });

@@ -21,3 +21,23 @@ export function runPeriodically(
     await task.drain?.();
   });
 }
+
+/**
+ * Runs `pass` every `everyMs`, one at a time: a pass still going when the next tick comes
+ * is left to finish, and closing waits for it. `pass` must not throw (see runPeriodically).
+ */
+export function runPassesPeriodically(
+  app: FastifyInstance,
+  everyMs: number,
+  pass: () => Promise<void>,
+): void {
+  let running: Promise<void> | undefined;
+  const tick = async (): Promise<void> => {
+    if (running !== undefined) return;
+    running = pass().finally(() => {
+      running = undefined;
+    });
+    await running;
+  };
+  runPeriodically(app, { everyMs, tick, drain: async () => running });
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TableCompaction } from '../catalog/index.js';
-import { runPeriodically } from './periodic-task.js';
+import { runPassesPeriodically } from './periodic-task.js';
 
 /**
  * Compacts the small files of streaming tables (and tables with compaction.enabled=true)
@@ -14,7 +14,6 @@ export function scheduleTableCompaction(
   options: { enabled: boolean; intervalMs: number },
 ): void {
   if (!options.enabled) return;
-  let pass: Promise<void> | undefined;
   const runPass = async (): Promise<void> => {
     try {
       const done = await compaction.compactDue((table, err) =>
@@ -30,12 +29,5 @@ export function scheduleTableCompaction(
       app.log.error({ err }, 'could not look for tables to compact; trying again later');
     }
   };
-  const tick = async (): Promise<void> => {
-    if (pass !== undefined) return;
-    pass = runPass().finally(() => {
-      pass = undefined;
-    });
-    await pass;
-  };
-  runPeriodically(app, { everyMs: options.intervalMs, tick, drain: async () => pass });
+  runPassesPeriodically(app, options.intervalMs, runPass);
 }

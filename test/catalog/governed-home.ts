@@ -21,9 +21,14 @@ export interface GovernedHome {
   close(): Promise<void>;
 }
 
-export async function governedHome(): Promise<GovernedHome> {
+/** `overrides`: settings as lakeward.yaml would give them. */
+export async function governedHome(overrides?: Record<string, unknown>): Promise<GovernedHome> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lakeward-governed-'));
-  const { config } = await initHome({ home: dir, env: {} });
+  const { config } = await initHome({
+    home: dir,
+    env: {},
+    ...(overrides === undefined ? {} : { overrides }),
+  });
   const services = await createServices(config);
   const admin: Caller = {
     principal: await services.auth.localAdmin(),

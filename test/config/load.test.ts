@@ -36,7 +36,9 @@ describe('configuration', () => {
   });
 
   it('says which setting is wrong and where to fix it', () => {
-    const dir = home('server:\n  port: seventy\nquery:\n  memoryLimit: lots\n');
+    const dir = home(
+      'server:\n  port: seventy\n  advertisedUrl: a:8080\nquery:\n  memoryLimit: lots\n',
+    );
     const error = (() => {
       try {
         loadConfig({ home: dir, env: {} });
@@ -47,6 +49,7 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(InvalidInput);
     expect((error as InvalidInput).message).toMatch(/server\.port/);
     expect((error as InvalidInput).message).toMatch(/query\.memoryLimit/);
+    expect((error as InvalidInput).message).toMatch(/server\.advertisedUrl/);
     expect((error as InvalidInput).hint).toMatch(/lakeward\.yaml/);
   });
 

@@ -9,6 +9,7 @@ import { createServices, initHome, type Services } from '../../src/app.js';
 import type { LakewardConfig } from '../../src/config/index.js';
 import { buildServer } from '../../src/server/index.js';
 import { hostStreams } from '../../src/server/stream-host.js';
+import { testBrokerSources } from '../services/allowed-sources.js';
 
 export interface StreamView {
   name: string;
@@ -76,7 +77,10 @@ async function shutDown(server: Server): Promise<void> {
 
 export async function hostedStreams(prefix: string): Promise<HostedStreams> {
   const home = mkdtempSync(join(tmpdir(), `lakeward-${prefix}-`));
-  const init = await initHome({ home, overrides: { logLevel: 'silent' } });
+  const init = await initHome({
+    home,
+    overrides: { logLevel: 'silent', streams: { allowedSources: testBrokerSources() } },
+  });
   const token = init.adminToken!.token;
   let server = await serve(init.config);
   const api: HostedStreams['api'] = (method, path, body, headers = {}) =>

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureBuilt, lakeward } from '../cli/run-cli.js';
+import { allowSources, testBrokerSources } from '../services/allowed-sources.js';
 
 export interface ServedHome {
   home: string;
@@ -32,6 +33,7 @@ export async function serveHome(
   const init = lakeward(home, 'init');
   const token = /lw_\S+/.exec(init.stdout)?.[0];
   if (token === undefined) throw new Error(`lakeward init printed no token: ${init.stderr}`);
+  allowSources(home, testBrokerSources());
   let child: ChildProcess | undefined;
   const served: ServedHome = {
     home,

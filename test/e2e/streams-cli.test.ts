@@ -117,6 +117,28 @@ describe('lakeward streams, with a server running on the same home', () => {
     expect(await count()).toBe(3);
   });
 
+  it('refuses a broker lakeward.yaml does not allow, with exit code 5 and the fix', () => {
+    const refused = run(
+      'streams',
+      'create',
+      'clicks',
+      '--table',
+      'bronze.web.clicks',
+      '--source',
+      'kafka',
+      '--brokers',
+      '10.9.8.7:9092',
+      '--topic',
+      'clicks',
+    );
+    const stderr = expectFailure(refused, 5);
+    expect(stderr).toContain(
+      'error: Stream "clicks" may not connect to kafka://10.9.8.7:9092: not in streams.allowedSources (allowed: none).',
+    );
+    expect(stderr).toContain('streams: { allowedSources: ["kafka://10.9.8.7:9092"] }');
+    expect(run('streams', 'list').stdout).not.toContain('clicks');
+  });
+
   it('explains a bad option, and deletes the stream but not its table', async () => {
     const bad = run(
       'streams',

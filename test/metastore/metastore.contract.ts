@@ -13,6 +13,7 @@ import { externalTableContract } from './external-table.contract.js';
 import { lineageContract } from './lineage.contract.js';
 import { qualityContract } from './quality.contract.js';
 import { streamContract } from './streams.contract.js';
+import { streamLeaseContract } from './stream-leases.contract.js';
 
 /** A fresh, empty database for one test, reachable by URI so it can be opened twice. */
 export interface MetastoreTarget {
@@ -476,6 +477,7 @@ export function metastoreContract(name: string, fresh: () => Promise<MetastoreTa
     lineageContract(() => ({ store }));
     qualityContract(() => ({ store }));
     streamContract(() => ({ store }));
+    streamLeaseContract(() => ({ store }));
 
     describe('migrations', () => {
       it('reopens an existing database without migrating it again', async () => {

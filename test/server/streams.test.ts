@@ -26,7 +26,10 @@ describe('HTTP API: /api/v1/streams', () => {
   const ndjson = { 'content-type': 'application/x-ndjson' };
 
   beforeAll(async () => {
-    server = await startTempServer();
+    // The broker of the stream that is refused pushes: nothing listens on port 9.
+    server = await startTempServer(undefined, {
+      streams: { allowedSources: ['kafka://127.0.0.1:9'] },
+    });
     app = server.app;
     hostStreams(app, server.services, { pollMs: 200 });
     await app.ready();
@@ -250,6 +253,35 @@ describe('HTTP API: /api/v1/streams', () => {
     const shown = (await call('GET', '/streams/leads')).json<{ state: string; error: string }>();
     expect(shown.state).toBe('failed');
     expect(shown.error).toMatch(/INSERT/);
+  });
+
+  it('refuses a stream whose broker lakeward.yaml does not allow, saying how to allow it', async () => {
+    const refused = expectErrorJson(
+      await call('POST', '/streams', {
+        name: 'scan',
+        table: 'bronze.web.scan',
+        source: { kind: 'kafka', brokers: ['127.0.0.1:9', '10.20.30.40:22'], topic: 'clicks' },
+      }),
+      403,
+      'STREAM_SOURCE_NOT_ALLOWED',
+    );
+    expect(refused.message).toContain('kafka://10.20.30.40:22');
+    expect(refused.message).not.toContain('kafka://127.0.0.1:9,');
+    expect(refused.message).toContain('allowed: kafka://127.0.0.1:9');
+    expect(refused.hint).toContain(
+      'streams: { allowedSources: ["kafka://127.0.0.1:9","kafka://10.20.30.40:22"] }',
+    );
+    expect((await call('GET', '/streams/scan')).statusCode).toBe(404);
+    const admin: Caller = {
+      principal: await server.services.auth.localAdmin(),
+      context: { channel: 'cli' },
+    };
+    const events = await server.services.audit.query(admin, { action: 'stream.create' });
+    expect(events.at(-1)).toMatchObject({
+      decision: 'deny',
+      resource: 'stream:scan',
+      reason: 'STREAM_SOURCE_NOT_ALLOWED',
+    });
   });
 
   it('refuses pushes to a stream that reads from a broker', async () => {

@@ -1,36 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retailDays } from '../catalog/compaction/retail-appends.js';
-import { ensureBuilt, expectFailure, lakeward } from '../cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { expectFailure } from '../cli/run-cli.js';
+import { RETAIL_DAYS_TABLE, retailDaysHome } from '../cli/retail-days-home.js';
 
-const TABLE = 'bronze.retail.days';
-let dir: string;
-let home: string;
-const run = (...args: string[]) => lakeward(home, ...args);
-
-function files(): number {
-  const described = run('table', 'describe', TABLE, '--json');
-  expect(described.code, described.stderr).toBe(0);
-  return (JSON.parse(described.stdout) as { fileCount: number }).fileCount;
-}
-
-beforeAll(() => {
-  ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'lakeward-cli-compact-'));
-  home = join(dir, 'lakehouse');
-  expect(run('init').code).toBe(0);
-  // One load per day: one small file each, as a stream's micro-batches leave them.
-  for (const day of retailDays(4)) {
-    const loaded = run('ingest', day, '--table', TABLE);
-    expect(loaded.code, loaded.stderr).toBe(0);
-  }
-}, 300_000);
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const TABLE = RETAIL_DAYS_TABLE;
+// One load per day: one small file and one snapshot each, as a stream's micro-batches leave them.
+const { run, described } = retailDaysHome('compact', 4);
+const files = () => described().fileCount;
 
 describe('lakeward table compact', () => {
   it('shows the plan with --dry-run and changes nothing', () => {

@@ -15,12 +15,19 @@ export interface TempServer {
   close(): Promise<void>;
 }
 
-/** A fresh home with its admin, and the HTTP API on it (driven with app.inject). */
+/**
+ * A fresh home with its admin, and the HTTP API on it (driven with app.inject).
+ * `overrides`: settings as lakeward.yaml would give them, seen by every service.
+ */
 export async function startTempServer(
   tuneConfig: (config: Services['config']) => Services['config'] = (c) => c,
+  overrides: Record<string, unknown> = {},
 ): Promise<TempServer> {
   const home = mkdtempSync(join(tmpdir(), 'lakeward-server-'));
-  const { config, adminToken } = await initHome({ home, overrides: { logLevel: 'silent' } });
+  const { config, adminToken } = await initHome({
+    home,
+    overrides: { logLevel: 'silent', ...overrides },
+  });
   const opened = await createServices(config);
   const services = { ...opened, config: tuneConfig(opened.config) };
   const app = await buildServer(services);

@@ -7,6 +7,7 @@ import type { AccessGate } from '../access-gate.js';
 import type { Catalog } from '../catalog.js';
 import { tableSecurable } from '../catalog-securables.js';
 import type { TableIdent } from '../contract.js';
+import { icebergTablesWhere } from '../iceberg-tables.js';
 import { formatTableName } from '../names.js';
 import { planCompaction } from './compaction-plan.js';
 import type { CompactionPlan, CompactionSettings } from './compaction-plan.js';
@@ -187,25 +188,8 @@ export class TableCompaction {
   }
 
   /** Every Iceberg table whose properties ask for background compaction. */
-  async #backgroundTables(): Promise<TableIdent[]> {
-    const { namespaces, tables } = this.#deps.metastore;
-    const found: TableIdent[] = [];
-    const visit = async (path: string[]): Promise<void> => {
-      if (path.length > 0) {
-        for (const record of await tables.list(path)) {
-          if (
-            record.kind === 'iceberg' &&
-            record.metadataLocation !== null &&
-            compactsInBackground(record.properties)
-          ) {
-            found.push({ namespace: [...record.namespace], name: record.name });
-          }
-        }
-      }
-      for (const child of await namespaces.listChildren(path)) await visit([...child.path]);
-    };
-    await visit([]);
-    return found;
+  #backgroundTables(): Promise<TableIdent[]> {
+    return icebergTablesWhere(this.#deps.metastore, compactsInBackground);
   }
 }
 

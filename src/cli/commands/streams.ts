@@ -246,6 +246,12 @@ export function registerStreams(program: Command, out: Output): void {
           ['Dead letters', s.deadLetterTable],
           ['Runs as', s.runAs],
           [
+            'Run by',
+            s.holder === null
+              ? 'no server'
+              : `${s.holder.url ?? s.holder.id} (since ${s.holder.since})`,
+          ],
+          [
             'Batching',
             `${s.definition.batch.maxRecords} records, ${s.definition.batch.maxBytes} bytes, ${s.definition.batch.maxIntervalMs} ms`,
           ],

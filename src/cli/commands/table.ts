@@ -8,6 +8,7 @@ import { printFields, printJson, printRows, type Output } from '../output.js';
 import { withSession, type GlobalOptions, type Session } from '../session.js';
 import { registerTableCreate } from './table-create.js';
 import { registerTableCompact } from './table-compact.js';
+import { registerTableExpireSnapshots } from './table-expire-snapshots.js';
 import { externalFields, registerExternalTables } from './external-tables.js';
 
 interface JsonOption {
@@ -76,6 +77,7 @@ export function registerTable(program: Command, out: Output): void {
   const done = (message: string) => out.stdout.write(`${message}\n`);
   registerTableCreate(table, out);
   registerTableCompact(table, out);
+  registerTableExpireSnapshots(table, out);
   registerExternalTables(table, out);
 
   table

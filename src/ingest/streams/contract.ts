@@ -123,6 +123,18 @@ export interface MicroBatch {
   positions: Positions;
 }
 
+/** Records decoded ahead of their commit (while the batch before them is written). */
+export interface PreparedRecords {
+  readonly records: StreamRecord[];
+}
+
+export interface CommitOptions {
+  /** What prepare() made of this batch's records, if anything. */
+  prepared?: PreparedRecords;
+  /** Called once the batch's rows are being written: a good moment to prepare the next. */
+  onWriting?: () => void;
+}
+
 export interface CommitResult {
   /** Null when nothing was written to the table (e.g. every record dead-lettered). */
   snapshotId: string | null;

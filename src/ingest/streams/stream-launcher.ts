@@ -10,7 +10,9 @@ import type { Caller, Principal } from '../../governance/index.js';
 import type { Metastore, StreamRow } from '../../metastore/index.js';
 import type { StreamSource, WriteAheadLog } from './contract.js';
 import { requireWrite } from './stream-access.js';
+import { fencedCommitter } from './fenced-committer.js';
 import type { SourceLogger } from './sources/source-logger.js';
+import { SourceAllowList } from './source-allow-list.js';
 import type { StreamParts } from './stream-parts.js';
 import { StreamRunner } from './stream-runner.js';
 import type { StreamStatus } from './stream-status.js';
@@ -23,6 +25,8 @@ export interface StreamLauncherDeps {
   changes?: Pick<CatalogChanges, 'publish'>;
   /** Makes the writer and source of a stream when it starts. */
   parts: StreamParts;
+  /** `streams.allowedSources` of lakeward.yaml: the brokers streams may connect to. */
+  allowedSources: readonly string[];
 }
 
 /**
@@ -30,7 +34,12 @@ export interface StreamLauncherDeps {
  * creator (checked and audited each time), recording a failure and the status.
  */
 export class StreamLauncher {
-  constructor(private readonly deps: StreamLauncherDeps) {}
+  /** The brokers streams may connect to; checked at create, resume and every start. */
+  readonly sources: SourceAllowList;
+
+  constructor(private readonly deps: StreamLauncherDeps) {
+    this.sources = new SourceAllowList(deps.allowedSources);
+  }
 
   /** Every stream, ungoverned: for the server that runs them. */
   async all(): Promise<StreamRow[]> {
@@ -39,7 +48,8 @@ export class StreamLauncher {
 
   /**
    * The stream's creator, as it runs, after checking that it may still write into the
-   * table (a revoked grant stops the stream at its next start or resume). Audited.
+   * table (a revoked grant stops the stream at its next start or resume) and that its
+   * brokers are still allowed (lakeward.yaml may have changed since). Audited.
    */
   async runAs(row: StreamRow): Promise<Caller> {
     const record = await this.deps.metastore.principals.getByName(row.runAs);
@@ -74,27 +84,37 @@ export class StreamLauncher {
         );
       }
       await requireWrite(this.deps.catalog, check, definitionOf(row).table);
+      this.sources.require(definitionOf(row), check, 'start');
     });
     return caller;
   }
 
   /**
    * A runner for the stream, started: its creator's right to write is checked first, then
-   * the source starts after the positions already in the table. `log`: HTTP and MQTT streams.
+   * the source starts after the positions already in the table. `opened`: HTTP and MQTT
+   * streams, with the position key of its records. `onMoved`: another writer committed
+   * the stream (fencing); this runner's records are stale and it must be started again.
    */
   async launch(
     row: StreamRow,
-    log: WriteAheadLog | undefined,
-    events: { onFailed(error: Error): void; logger?: SourceLogger },
+    opened: { log: WriteAheadLog; partition: string } | undefined,
+    events: {
+      onFailed(error: Error): void;
+      onMoved?(error: Error): void;
+      logger?: SourceLogger;
+    },
   ): Promise<StreamRunner> {
     const runAs = await this.runAs(row);
     const definition = definitionOf(row);
     const { parts } = this.deps;
-    const writer = parts.openWriter({ id: row.id, definition, owner: runAs.principal.name });
+    const writer = fencedCommitter(
+      parts.openWriter({ id: row.id, definition, owner: runAs.principal.name }),
+      (error) => events.onMoved?.(error),
+    );
     let source: StreamSource | undefined;
     try {
       source = parts.openSource(definition, {
-        ...(log === undefined ? {} : { log }),
+        ...(opened === undefined ? {} : { log: opened.log, logPartition: opened.partition }),
         streamId: row.id,
         ...(events.logger === undefined ? {} : { logger: events.logger }),
       });
@@ -103,7 +123,7 @@ export class StreamLauncher {
         definition,
         writer,
         source,
-        ...(log === undefined ? {} : { log }),
+        ...(opened === undefined ? {} : { log: opened.log, logPartition: opened.partition }),
         onFailed: (error) => events.onFailed(error),
         onCommitted: (result) => {
           // The first commit may have created the table, a later one added a column: search should know.

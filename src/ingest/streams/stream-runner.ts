@@ -1,8 +1,10 @@
 import { LakewardError } from '../../errors/index.js';
 import type {
+  CommitOptions,
   CommitResult,
   MicroBatch,
   Positions,
+  PreparedRecords,
   StreamDefinition,
   StreamRecord,
   StreamSource,
@@ -14,8 +16,17 @@ import type { StreamStatus } from './stream-status.js';
 /** What the runner needs of the StreamWriter. */
 export interface StreamCommitter {
   committedPositions(): Promise<Positions>;
-  commit(batch: MicroBatch): Promise<CommitResult>;
+  /** Decodes records ahead of their commit (optional: then commit decodes). */
+  prepare?(records: StreamRecord[]): PreparedRecords | undefined;
+  commit(batch: MicroBatch, options?: CommitOptions): Promise<CommitResult>;
   close(): Promise<void>;
+}
+
+/** Records cut from the buffer for one commit. */
+interface CutBatch {
+  records: StreamRecord[];
+  bytes: number;
+  prepared?: PreparedRecords;
 }
 
 export interface StreamRunnerDeps {
@@ -24,6 +35,8 @@ export interface StreamRunnerDeps {
   source: StreamSource;
   /** The stream's write-ahead log (HTTP, MQTT): its records not read yet count in the lag. */
   log?: Pick<WriteAheadLog, 'lastSequence'>;
+  /** The position key of that log's records (default 'wal'). */
+  logPartition?: string;
   /** The drift policy `fail` stopped the stream: nothing after the failed batch is acknowledged. */
   onFailed(error: Error): void;
   /** After each commit (the table may have been created or its schema changed). */
@@ -106,11 +119,14 @@ export class StreamRunner {
    * Stops taking records, commits what is buffered (waiting at most `timeoutMs`: what is
    * not committed then is not acknowledged, so the source gives it again), closes the source.
    */
-  async stop(timeoutMs: number): Promise<void> {
+  async stop(timeoutMs: number, options: { flush?: boolean } = {}): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#releaseWaiters();
+    // flush: false (the stream's lease was lost): what is buffered is dropped unacknowledged
+    // for the stream's next holder to read again; a commit under way ends, retries do not.
+    if (options.flush === false) this.#dropBuffered();
     // One commit at a time: the one under way ends first, then everything left goes.
     const flushed = this.#failed
       ? Promise.resolve()
@@ -156,7 +172,9 @@ export class StreamRunner {
   #unread(): number {
     const { log } = this.#deps;
     if (log === undefined) return 0;
-    const unread = BigInt(log.lastSequence()) - BigInt(this.#positions[LOG_PARTITION] ?? '0');
+    const unread =
+      BigInt(log.lastSequence()) -
+      BigInt(this.#positions[this.#deps.logPartition ?? LOG_PARTITION] ?? '0');
     // Buffered records are past the committed position too: count them once.
     return Math.max(0, Number(unread) - this.#buffer.length - this.#inFlightRecords);
   }
@@ -221,17 +239,40 @@ export class StreamRunner {
     this.#timer = setTimeout(() => this.#kick(true), left);
   }
 
+  /**
+   * Commits due batches one after the other. While DuckDB writes one batch on its own
+   * threads, the next due batch is cut and decoded here, so the two overlap; it is still
+   * committed only after the one before it.
+   */
   async #drain(all: boolean): Promise<void> {
     let due = all;
-    while (this.#buffer.length > 0 && !this.#failed && (due || this.#batchIsFull())) {
-      const batch = this.#cut();
-      await this.#commit(batch);
+    let next: CutBatch | undefined;
+    while (!this.#abandoned && (next !== undefined || this.#hasDueBatch(due))) {
+      const batch = next ?? this.#cut();
+      next = undefined;
+      let writing!: () => void;
+      const started = new Promise<void>((resolve) => (writing = resolve));
+      const committing = this.#commit(batch, writing);
+      // The write is under way once the event loop turns after it began.
+      await Promise.race([started.then(nextTurn), committing.catch(() => undefined)]);
+      if (this.#hasDueBatch(all)) next = this.#cutAhead();
+      await committing;
       due = all;
     }
   }
 
+  #hasDueBatch(due: boolean): boolean {
+    return this.#buffer.length > 0 && !this.#failed && (due || this.#batchIsFull());
+  }
+
+  #cutAhead(): CutBatch {
+    const batch = this.#cut();
+    const prepared = this.#deps.writer.prepare?.(batch.records);
+    return prepared === undefined ? batch : { ...batch, prepared };
+  }
+
   /** Takes the oldest records up to the batch limits; the rest wait for the next batch. */
-  #cut(): StreamRecord[] {
+  #cut(): CutBatch {
     const { maxRecords, maxBytes } = this.#deps.definition.batch;
     let bytes = 0;
     let count = 0;
@@ -243,22 +284,21 @@ export class StreamRunner {
     }
     const records = this.#buffer.splice(0, count);
     this.#bufferedBytes -= bytes;
-    this.#inFlightRecords = count;
-    this.#inFlightBytes = bytes;
+    this.#inFlightRecords += count;
+    this.#inFlightBytes += bytes;
     clearTimeout(this.#timer);
     this.#firstWaitingAt = undefined;
     if (this.#buffer.length > 0 && !this.#stopped) this.#startInterval();
-    return records;
+    return { records, bytes };
   }
 
-  async #commit(records: StreamRecord[]): Promise<void> {
+  async #commit({ records, bytes, prepared }: CutBatch, onWriting: () => void): Promise<void> {
     const positions = advance(this.#positions, records);
-    const bytes = this.#inFlightBytes;
     let delay = FIRST_RETRY_MS;
     let result: CommitResult;
     for (;;) {
       try {
-        result = await this.#deps.writer.commit({ records, positions });
+        result = await this.#deps.writer.commit({ records, positions }, { prepared, onWriting });
         break;
       } catch (err) {
         if (isDrift(err)) {
@@ -275,8 +315,8 @@ export class StreamRunner {
     }
     this.#retrying = false;
     this.#positions = positions;
-    this.#inFlightRecords = 0;
-    this.#inFlightBytes = 0;
+    this.#inFlightRecords -= records.length;
+    this.#inFlightBytes -= bytes;
     this.#committedRecords += result.rowsWritten;
     this.#deadLettered += result.deadLettered;
     this.#lastCommitAt = this.#now();
@@ -312,6 +352,13 @@ export class StreamRunner {
     this.#deps.onFailed(error);
   }
 
+  #dropBuffered(): void {
+    this.#buffer = [];
+    this.#bufferedBytes = 0;
+    this.#abandoned = true;
+    this.#wakeRetry?.();
+  }
+
   #releaseWaiters(): void {
     for (const resolve of this.#spaceWaiters.splice(0)) resolve();
   }
@@ -345,6 +392,10 @@ function after(a: string, b: string): boolean {
   if (a.length !== b.length && PLAIN.test(a) && PLAIN.test(b)) return a.length > b.length;
   if (a.length === b.length && a[0] !== '-' && b[0] !== '-') return a > b;
   return BigInt(a) > BigInt(b);
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function isDrift(err: unknown): boolean {

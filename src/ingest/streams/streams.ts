@@ -1,4 +1,5 @@
 import { formatTableName, tableSecurable } from '../../catalog/index.js';
+import type { AccessCheck } from '../../catalog/index.js';
 import { InvalidInput, Unavailable } from '../../errors/index.js';
 import type { Caller } from '../../governance/index.js';
 import type { StreamRow } from '../../metastore/index.js';
@@ -40,6 +41,17 @@ export interface StreamView {
   updatedAt: string;
   /** The last status its runner reported; null before it first ran. */
   status: StreamStatus | null;
+  /** The server that runs the stream now (holds its lease); null when none does. */
+  holder: StreamHolderView | null;
+}
+
+export interface StreamHolderView {
+  /** The server process's id (host name, process id, random part). */
+  id: string;
+  /** Where it takes requests (pushes for the stream go there), when it said. */
+  url: string | null;
+  since: string;
+  expiresAt: string;
 }
 
 export interface PushResult {
@@ -85,6 +97,7 @@ export class Streams {
         if (await this.deps.catalog.tableExists(definition.deadLetterTable)) {
           await check.require('INSERT', tableSecurable(definition.deadLetterTable));
         }
+        this.launcher.sources.require(definition, check, 'request');
         return this.deps.metastore.streams.create({
           name: definition.name,
           definition: definition as unknown as Record<string, unknown>,
@@ -120,9 +133,9 @@ export class Streams {
   async status(
     caller: Caller,
     name: string,
-  ): Promise<Pick<StreamView, 'name' | 'state' | 'error' | 'status'>> {
-    const { state, error, status } = await this.get(caller, name);
-    return { name, state, error, status };
+  ): Promise<Pick<StreamView, 'name' | 'state' | 'error' | 'status' | 'holder'>> {
+    const { state, error, status, holder } = await this.get(caller, name);
+    return { name, state, error, status, holder };
   }
 
   async pause(caller: Caller, name: string): Promise<StreamView> {
@@ -203,9 +216,11 @@ export class Streams {
 
   async #setState(caller: Caller, name: string, state: 'running' | 'paused'): Promise<StreamView> {
     const action = state === 'running' ? 'stream.resume' : 'stream.pause';
-    const row = await this.#manage(caller, action, name, () =>
-      this.deps.metastore.streams.setState(name, state, null),
-    );
+    const row = await this.#manage(caller, action, name, (found, check) => {
+      // lakeward.yaml may no longer allow its broker: refuse here rather than fail at start.
+      if (state === 'running') this.launcher.sources.require(definitionOf(found), check, 'request');
+      return this.deps.metastore.streams.setState(name, state, null);
+    });
     return this.#view(row);
   }
 
@@ -214,7 +229,7 @@ export class Streams {
     caller: Caller,
     action: string,
     name: string,
-    act: (found: StreamRow) => Promise<StreamRow>,
+    act: (found: StreamRow, check: AccessCheck) => Promise<StreamRow>,
   ): Promise<StreamRow> {
     const row = await this.deps.gate.run(caller, action, resource(name), async (check) => {
       const found = await this.#row(name);
@@ -225,7 +240,7 @@ export class Streams {
         found,
         definitionOf(found).table,
       );
-      return act(found);
+      return act(found, check);
     });
     await this.#changed(row);
     return row;
@@ -254,6 +269,7 @@ export class Streams {
     const definition = definitionOf(row);
     const live = this.#control?.statusOf(row.id);
     const saved = live ?? (await this.deps.metastore.streams.status(row.id))?.status;
+    const lease = await this.deps.metastore.streams.lease(row.id, new Date());
     return {
       id: row.id,
       name: row.name,
@@ -272,6 +288,14 @@ export class Streams {
           : {
               ...(saved as unknown as StreamStatus),
               ...(row.state === 'running' ? {} : { state: row.state }),
+            },
+      holder:
+        lease === undefined
+          ? null
+          : {
+              ...lease.holder,
+              since: lease.since.toISOString(),
+              expiresAt: lease.expiresAt.toISOString(),
             },
     };
   }

@@ -49,6 +49,16 @@ const streamSchema = {
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
     status: statusSchema,
+    holder: {
+      type: ['object', 'null'],
+      description: 'The server that runs the stream now (holds its lease); null when none does',
+      properties: {
+        id: { type: 'string' },
+        url: nullableString,
+        since: { type: 'string' },
+        expiresAt: { type: 'string' },
+      },
+    },
   },
 } as const;
 
@@ -246,19 +256,27 @@ export async function streamRoutes(
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const type: PushContentType = (request.headers['content-type'] ?? '').startsWith(
           'application/x-ndjson',
         )
           ? 'application/x-ndjson'
           : 'application/json';
-        return streams.push(
-          callerOf(request),
-          request.params.name,
-          request.body,
-          type,
-          request.headers['idempotency-key'],
-        );
+        try {
+          return await streams.push(
+            callerOf(request),
+            request.params.name,
+            request.body,
+            type,
+            request.headers['idempotency-key'],
+          );
+        } catch (err) {
+          // STREAM_RUN_ELSEWHERE (503): when to try again (the stream may move here meanwhile).
+          const retryAfter = (err as { details?: { retryAfterSeconds?: unknown } }).details
+            ?.retryAfterSeconds;
+          if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
+          throw err;
+        }
       },
     );
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../../src/errors/index.js';
 import { StreamRunner, STREAM_DEFAULTS } from '../../../src/ingest/index.js';
 import type {
+  CommitOptions,
   CommitResult,
   MicroBatch,
   Positions,
@@ -216,5 +217,52 @@ describe('StreamRunner', () => {
       Array.from({ length: 10 }, (_, i) => String(i + 1)),
     );
     expect(source.acknowledged.at(-1)).toEqual({ '0': '10' });
+  });
+
+  it('decodes the next full batch while one is written, and still commits and acknowledges in order', async () => {
+    const source = new TestSource();
+    const events: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    /** A writer whose first write stays under way until the test lets it finish. */
+    class PipelinedTable extends TestTable {
+      prepare(batchRecords: StreamRecord[]) {
+        events.push(`prepare ${batchRecords[0]!.offset}`);
+        return { records: batchRecords };
+      }
+      override async commit(batch: MicroBatch, options?: CommitOptions): Promise<CommitResult> {
+        const first = batch.records[0]!.offset;
+        const ahead = options?.prepared?.records === batch.records;
+        events.push(`commit ${first}${ahead ? ' (prepared)' : ''}`);
+        options?.onWriting?.();
+        if (first === '1') await held;
+        return super.commit(batch);
+      }
+    }
+    const table = new PipelinedTable();
+    const runner = new StreamRunner({
+      definition: definition({ maxRecords: 3, maxIntervalMs: 60_000 }),
+      writer: table,
+      source,
+      onFailed: () => undefined,
+    });
+    await runner.start();
+    await source.deliver(records('0', 1, 9));
+    await until(() => events.includes('prepare 4'));
+    // The second batch waits, decoded, for the first: nothing of it is committed yet.
+    expect(events).toEqual(['commit 1', 'prepare 4']);
+    expect(source.acknowledged).toEqual([]);
+    release();
+    await until(() => source.acknowledged.length === 3);
+    expect(events).toEqual([
+      'commit 1',
+      'prepare 4',
+      'commit 4 (prepared)',
+      'prepare 7',
+      'commit 7 (prepared)',
+    ]);
+    expect(source.acknowledged).toEqual([{ '0': '3' }, { '0': '6' }, { '0': '9' }]);
+    expect(runner.status()).toMatchObject({ bufferedRecords: 0, committedRecords: 9 });
+    await runner.stop(1_000);
   });
 });

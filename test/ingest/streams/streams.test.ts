@@ -14,7 +14,10 @@ describe('Streams: definitions, validation and who may do what', () => {
   let home: GovernedHome;
 
   beforeEach(async () => {
-    home = await governedHome();
+    // The brokers of the Kafka stream below: lakeward.yaml must allow a stream's brokers.
+    home = await governedHome({
+      streams: { allowedSources: ['kafka://127.0.0.1:19092', 'kafka://kafka-2:9092'] },
+    });
   });
   afterEach(async () => {
     await home.close();

@@ -5,7 +5,7 @@ import { Unavailable } from '../../../errors/index.js';
 import type { Positions, StreamRecord, StreamSource, WriteAheadLog } from '../contract.js';
 import { BackOff, describeError, pause } from './back-off.js';
 import type { SourceLogger } from './source-logger.js';
-import { WalSource } from './wal-source.js';
+import { WAL_PARTITION, WalSource } from './wal-source.js';
 
 export interface MqttSourceConfig {
   url: string;
@@ -13,6 +13,8 @@ export interface MqttSourceConfig {
   /** Client id of the persistent session; `lakeward-<stream name>`. */
   clientId: string;
   dedupKey?: string;
+  /** The position key of the log's records (WalSourceOptions.partition). */
+  logPartition?: string;
 }
 
 /** Keep the broker's session (and the QoS 1 messages queued in it) while the stream is away. */
@@ -40,7 +42,7 @@ export class MqttSource implements StreamSource {
     private readonly log: WriteAheadLog,
     private readonly logger?: SourceLogger,
   ) {
-    this.inner = new WalSource(log);
+    this.inner = new WalSource(log, { partition: config.logPartition ?? WAL_PARTITION });
   }
 
   async start(

@@ -9,6 +9,8 @@ import { WalSource } from './wal-source.js';
 export interface StreamSourceDeps {
   /** The stream's write-ahead log: required by http and mqtt streams. */
   log?: WriteAheadLog;
+  /** The position key of the log's records; default 'wal' (WalSourceOptions.partition). */
+  logPartition?: string;
   streamId: string;
   logger?: SourceLogger;
 }
@@ -22,7 +24,9 @@ export function openStreamSource(
   const defaultName = `lakeward-${name}`;
   switch (source.kind) {
     case 'http':
-      return new WalSource(requireLog(definition, deps.log));
+      return new WalSource(requireLog(definition, deps.log), {
+        ...(deps.logPartition === undefined ? {} : { partition: deps.logPartition }),
+      });
     case 'kafka':
       return new KafkaSource(
         {
@@ -50,6 +54,7 @@ export function openStreamSource(
           topic: source.topic,
           clientId: source.clientId ?? defaultName,
           ...(source.dedupKey === undefined ? {} : { dedupKey: source.dedupKey }),
+          ...(deps.logPartition === undefined ? {} : { logPartition: deps.logPartition }),
         },
         requireLog(definition, deps.log),
         deps.logger,

@@ -10,6 +10,11 @@ export interface WalSourceOptions {
   idlePollMs?: number;
   /** One read (one delivery) at most. Default 10,000 records or 8 MiB. */
   readLimit?: { records: number; maxBytes: number };
+  /**
+   * The position key of this log's records. Default 'wal'; the log of a server that took
+   * the stream over from another home has its own ('wal@<home>'): each log counts its own sequences.
+   */
+  partition?: string;
 }
 
 /**
@@ -21,6 +26,7 @@ export interface WalSourceOptions {
 export class WalSource implements StreamSource {
   private readonly idlePollMs: number;
   private readonly readLimit: { records: number; maxBytes: number };
+  private readonly partition: string;
   private readonly stopping = new AbortController();
   private idleWait: AbortController | undefined;
   private loop: Promise<void> | undefined;
@@ -31,6 +37,7 @@ export class WalSource implements StreamSource {
   ) {
     this.idlePollMs = options.idlePollMs ?? 25;
     this.readLimit = options.readLimit ?? { records: 10_000, maxBytes: 8 * 1024 * 1024 };
+    this.partition = options.partition ?? WAL_PARTITION;
   }
 
   async start(
@@ -39,7 +46,7 @@ export class WalSource implements StreamSource {
     onError: (error: Error) => void,
   ): Promise<void> {
     if (this.loop) throw new Error('WalSource.start called twice');
-    const after = from[WAL_PARTITION] ?? '0';
+    const after = from[this.partition] ?? '0';
     // Sequences never restart, so a table ahead of the log means the log folder was replaced:
     // reading on would silently skip the new records whose sequences the table already holds.
     if (BigInt(after) > BigInt(this.log.lastSequence())) {
@@ -62,7 +69,7 @@ export class WalSource implements StreamSource {
   }
 
   async acknowledge(committed: Positions): Promise<void> {
-    const sequence = committed[WAL_PARTITION];
+    const sequence = committed[this.partition];
     if (sequence !== undefined) await this.log.release(sequence);
   }
 
@@ -108,7 +115,7 @@ export class WalSource implements StreamSource {
         const delivery = deliver(
           records.map((record) => ({
             value: record.value,
-            partition: WAL_PARTITION,
+            partition: this.partition,
             offset: record.sequence,
             receivedAt: record.appendedAt,
           })),

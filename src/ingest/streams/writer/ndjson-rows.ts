@@ -15,6 +15,7 @@ export class NdjsonRows {
   /** Finished stretches of the buffer and places, in record order. */
   private readonly parts: (Buffer | RowPlace)[] = [];
   private readonly prefixes = new Map<string | null, string>();
+  private readonly prefixBuffers = new Map<string | null, Buffer>();
   private out: Buffer;
   private at = 0;
   private stretchStart = 0;
@@ -40,27 +41,38 @@ export class NdjsonRows {
     fields: boolean,
     place?: RowPlace,
   ): void {
-    const head = `${this.prefix(record)}${record.offset}${fields ? ',' : ''}`;
     this.rowCount++;
     if (place !== undefined) {
+      const head = `${this.prefix(record)}${record.offset}${fields ? ',' : ''}`;
       place.push(Buffer.concat([Buffer.from(head), raw.subarray(start + 1), LINE_END]));
       return;
     }
-    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
-    this.ensure(head.length * 3 + raw.length + 1);
-    const headBytes = Buffer.byteLength(head);
+    const prefix = this.prefixBytes(record);
+    // Positions are decimal digits (the writer checks): one byte each.
+    const headBytes = prefix.length + record.offset.length + (fields ? 1 : 0);
+    this.ensure(headBytes + raw.length + 1);
     if (headBytes > start) {
       // The whole record is copied so that its `{` falls under the head's last byte, then the
       // head is written over what came before: copying part of a buffer costs a view per row.
       const at = this.at + headBytes - (start + 1);
       this.out.set(raw, at);
-      this.out.write(head, this.at);
+      this.writeHead(prefix, record.offset, fields);
       this.at = at + raw.length;
     } else {
-      this.at += this.out.write(head, this.at);
+      this.at = this.writeHead(prefix, record.offset, fields);
       this.at += raw.copy(this.out, this.at, start + 1);
     }
     this.out[this.at++] = 0x0a;
+  }
+
+  /** Writes `{"_partition":…,"_offset":N` and a comma if fields follow; returns where it ends. */
+  private writeHead(prefix: Buffer, offset: string, fields: boolean): number {
+    const out = this.out;
+    out.set(prefix, this.at);
+    let at = this.at + prefix.length;
+    for (let i = 0; i < offset.length; i++) out[at++] = offset.charCodeAt(i);
+    if (fields) out[at++] = 0x2c;
+    return at;
   }
 
   /** Keeps the place of a record whose rows are written later. */
@@ -93,6 +105,15 @@ export class NdjsonRows {
     this.endStretch();
     const parts = this.parts.flat();
     return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  }
+
+  private prefixBytes(record: StreamRecord): Buffer {
+    let bytes = this.prefixBuffers.get(record.partition);
+    if (bytes === undefined) {
+      bytes = Buffer.from(this.prefix(record));
+      this.prefixBuffers.set(record.partition, bytes);
+    }
+    return bytes;
   }
 
   private prefix(record: StreamRecord): string {

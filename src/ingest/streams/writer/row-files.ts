@@ -17,6 +17,8 @@ export interface RowFilesOptions {
   maxLineBytes: number;
   /** SQL values of columns that are the same for every row (not in the lines). */
   constants: Record<string, string>;
+  /** Called once DuckDB has the write in hand (it runs on its own threads from then on). */
+  onWriting?: () => void;
   /** Columns read as another type and converted by an SQL expression over `j.<column>`. */
   converted?: Record<string, { readAs: string; sql: (ref: string) => string }>;
 }
@@ -59,12 +61,13 @@ export async function writeRowFiles(
       `read_json(${quoteLiteral(file)}, format = 'newline_delimited', records = true, ` +
       `columns = {${read.join(', ')}}, maximum_object_size = ${objectBytes})`;
     const sql = `SELECT ${select.join(', ')} FROM ${reader} AS j`;
-    const written = await writeDataFiles(session, table, sql, {
+    const writing = writeDataFiles(session, table, sql, {
       tempDir: options.tempDir,
       targetFileSizeBytes: options.targetFileSizeBytes,
       inTableShape: true,
     });
-    return written.files;
+    options.onWriting?.();
+    return (await writing).files;
   } finally {
     await rm(file, { force: true });
   }

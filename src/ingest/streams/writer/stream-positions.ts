@@ -1,4 +1,5 @@
-import type { IcebergTable } from '../../../iceberg/index.js';
+import { Conflict } from '../../../errors/index.js';
+import type { IcebergTable, Snapshot } from '../../../iceberg/index.js';
 import { STREAM_SUMMARY_KEYS } from '../contract.js';
 import type { Positions, StreamRecord } from '../contract.js';
 
@@ -16,7 +17,41 @@ export function positionsInTable(
   table: IcebergTable | undefined,
   stream: StreamIdentity,
 ): Positions {
-  for (const snapshot of table?.history() ?? []) {
+  return positionsInHistory(table?.history() ?? [], stream);
+}
+
+/**
+ * Fencing, as a commit requirement (WriteOptions.requires): the stream's newest positions
+ * in the table the commit goes onto must still be `expected`, those this writer last read
+ * or committed. When another writer of the stream committed since (a second server that
+ * took the stream over while this one stalled), the commit fails instead of writing the
+ * same records twice; checked atomically with the commit, again after every lost race.
+ */
+export function positionsStill(
+  stream: StreamIdentity,
+  expected: Positions,
+): (history: Snapshot[]) => void {
+  return (history) => {
+    const found = positionsInHistory(history, stream);
+    if (samePositions(found, expected)) return;
+    throw new Conflict(
+      'STREAM_POSITIONS_MOVED',
+      `Another writer committed stream "${stream.name}" since this one read its positions (table at ${JSON.stringify(found)}, expected ${JSON.stringify(expected)}); nothing was written.`,
+      {
+        hint: 'The stream restarts from the positions in the table by itself. If this repeats, two servers run the stream: check that they share one metastore and that their clocks agree.',
+        details: { stream: stream.name, found, expected },
+      },
+    );
+  };
+}
+
+function samePositions(a: Positions, b: Positions): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+function positionsInHistory(history: Snapshot[], stream: StreamIdentity): Positions {
+  for (const snapshot of history) {
     const summary = snapshot.summary;
     if (summary[STREAM_SUMMARY_KEYS.stream] !== stream.name) continue;
     if (summary[STREAM_SUMMARY_KEYS.writer] !== stream.id) continue;

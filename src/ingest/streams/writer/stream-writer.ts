@@ -11,17 +11,26 @@ import {
 } from '../../../iceberg/index.js';
 import { evolveBronzeTable, openTable } from '../../bronze-table.js';
 import { tableName } from '../../ingest-job.js';
-import type { CommitResult, MicroBatch, Positions, StreamDefinition } from '../contract.js';
-import { decodeRecords, type DeadLetter } from './record-decoding.js';
+import type {
+  CommitOptions,
+  CommitResult,
+  MicroBatch,
+  Positions,
+  PreparedRecords,
+  StreamDefinition,
+  StreamRecord,
+} from '../contract.js';
+import type { DeadLetter } from './record-decoding.js';
 import { writeRowFiles } from './row-files.js';
-import { NdjsonRows } from './ndjson-rows.js';
-import { fitRows, rowsAsSent, type FittedRows } from './schema-fit.js';
+import { decodeBatch, PreparedBatch, type Columns } from './prepared-batch.js';
+import type { FittedRows } from './schema-fit.js';
 import {
   isCovered,
   mergePositions,
   positionKey,
   positionsAdvance,
   positionsInTable,
+  positionsStill,
   streamSummary,
   type StreamIdentity,
 } from './stream-positions.js';
@@ -65,6 +74,8 @@ export class StreamWriter {
   private session: Promise<Session> | undefined;
   /** The main table has the stream's columns and properties (checked once per writer). */
   private adopted = false;
+  /** The table's data columns at the last commit (undefined before the first). */
+  private seen: { columns: Columns | undefined } | undefined;
 
   constructor(
     private readonly deps: StreamWriterDeps,
@@ -89,9 +100,18 @@ export class StreamWriter {
     return { ...this.positions };
   }
 
-  async commit(batch: MicroBatch): Promise<CommitResult> {
+  /**
+   * Decodes records ahead of their commit against the columns of the last commit, or
+   * nothing before the writer has seen its table.
+   */
+  prepare(records: StreamRecord[]): PreparedRecords | undefined {
+    if (this.seen === undefined) return undefined;
+    return new PreparedBatch(records, this.seen.columns, this.definition);
+  }
+
+  async commit(batch: MicroBatch, options: CommitOptions = {}): Promise<CommitResult> {
     try {
-      return await this.commitBatch(batch);
+      return await this.commitBatch(batch, options);
     } catch (err) {
       // A lost race or a failure after the swap leaves the committed positions unknown here.
       this.positions = undefined;
@@ -106,7 +126,7 @@ export class StreamWriter {
     if (session !== undefined) (await session).close();
   }
 
-  private async commitBatch(batch: MicroBatch): Promise<CommitResult> {
+  private async commitBatch(batch: MicroBatch, options: CommitOptions): Promise<CommitResult> {
     for (const record of batch.records) {
       if (!DECIMAL.test(record.offset)) {
         throw new InternalError(
@@ -124,18 +144,13 @@ export class StreamWriter {
     this.adopted ||= table !== undefined;
 
     const columns = table === undefined ? this.declared : dataColumns(table.schema());
-    const rows = new NdjsonRows(batch.records.reduce((n, r) => n + r.value.length, 0));
-    const { maxRecordBytes, format } = definition;
-    const take = rowsAsSent(columns, rows);
-    const decoded = decodeRecords(batch.records, format, maxRecordBytes, take);
-    const fitted = fitRows({
-      units: decoded.units,
-      columns,
-      policy: definition.drift,
-      table: tableName(definition.table),
-      rows,
-    });
-    const dead = [...decoded.dead, ...fitted.dead];
+    this.seen = { columns };
+    const { prepared } = options;
+    const ahead =
+      prepared instanceof PreparedBatch && prepared.records === batch.records
+        ? prepared.fitting(columns)
+        : undefined;
+    const { fitted, dead } = ahead ?? decodeBatch(batch.records, definition, columns);
     const deadLettered = await this.writeDeadLetters(dead, batch.positions, positions, ingestedAt);
 
     const schemaChanges: string[] = [];
@@ -146,8 +161,10 @@ export class StreamWriter {
     ) {
       return { snapshotId: null, rowsWritten: 0, deadLettered, schemaChanges };
     }
+    this.seen = { columns: dataColumns(table.schema()) };
     const files = await writeRowFiles(await this.openSession(), table, fitted.rows.toBuffer(), {
       ...this.fileOptions(this.definition.maxRecordBytes * 2),
+      onWriting: options.onWriting,
       constants: {
         _ingested_at: quoteLiteral(ingestedAt.toISOString()),
         _source_system: quoteLiteral(definition.sourceSystem),
@@ -155,7 +172,10 @@ export class StreamWriter {
       },
     });
     // A batch without rows still commits (a snapshot without files) so its positions are kept.
-    const committed = await table.append(files, { summary: streamSummary(this.stream, positions) });
+    const committed = await table.append(files, {
+      summary: streamSummary(this.stream, positions),
+      requires: positionsStill(this.stream, previous),
+    });
     this.positions = positions;
     return {
       snapshotId: fitted.rows.count === 0 ? null : snapshotIdOf(committed),
@@ -230,7 +250,10 @@ export class StreamWriter {
         },
         converted: { raw: { readAs: 'VARCHAR', sql: (ref) => `from_base64(${ref})` } },
       });
-      await table.append(files, { summary: streamSummary(this.stream, positions) });
+      await table.append(files, {
+        summary: streamSummary(this.stream, positions),
+        requires: positionsStill(this.stream, held),
+      });
     }
     return dead.length;
   }

@@ -104,6 +104,24 @@ describe('StreamWriter', () => {
     expect(await s.query(`SELECT count(*) FROM ${SALES}`)).toEqual([[7]]);
   });
 
+  it('decodes a prepared batch again when the table changed after it was prepared', async () => {
+    const writer = s.writer(definition({ drift: 'dead-letter' }));
+    await writer.commit(batchOf(records([{ a: 1 }])));
+    const next = records([{ a: 2, c: 3 }], { from: 1 });
+    // Against the table's columns then (a), field c would be set aside...
+    const prepared = writer.prepare(next);
+    expect(prepared?.records).toBe(next);
+    // ...but the owner adds the column before the batch is committed.
+    const ident = { namespace: ['bronze', 'shop'], name: 'sales' };
+    await s.home.services.catalog.evolveSchema(ident, [{ kind: 'add', name: 'c', type: 'long' }]);
+    const result = await writer.commit(batchOf(next), { prepared });
+    expect(result).toMatchObject({ rowsWritten: 1, deadLettered: 0 });
+    expect(await s.query(`SELECT a, c FROM ${SALES} ORDER BY a`)).toEqual([
+      [1, null],
+      [2, 3],
+    ]);
+  });
+
   it('keeps positions when every record of a batch is set aside, and writes nothing for an empty batch', async () => {
     const writer = s.writer(definition());
     await writer.commit(batchOf(records([{ a: 1 }])));
