@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import { uniqueName } from '../ingest/streams/sources/collector.js';
 import { checksumSql, retailEvents } from './retail-events.js';
 import { serveHome, type ServedHome } from './served-home.js';
 
@@ -281,7 +282,7 @@ export async function crashWhilePublishing(run: BrokerCrash): Promise<BrokerCras
  * (not only the start), the stream runs again without an error, and every event landed:
  * exactly once (rows, events and checksum) or, at least once, every event.
  */
-export function expectSurvived(run: BrokerCrashResult, kills: number, exactlyOnce: boolean): void {
+function expectSurvived(run: BrokerCrashResult, kills: number, exactlyOnce: boolean): void {
   expect(run.kills).toBe(kills);
   expect(run.afterCommit).toBeGreaterThanOrEqual(5);
   if (exactlyOnce) {
@@ -295,4 +296,43 @@ export function expectSurvived(run: BrokerCrashResult, kills: number, exactlyOnc
     expect(run.state.events).toBe(run.expected.count);
   }
   expect(run.stream).toMatchObject({ state: 'running', error: null });
+}
+
+export interface BrokerCrashTest {
+  /** Names the run's topic, stream and table. */
+  prefix: string;
+  /** The broker's address; the test skips when it is unset (brokerUrl fails in CI instead). */
+  url: string | undefined;
+  /** Opens a topic of its own on the broker for a run. */
+  topic: (name: string, url: string) => Promise<Topic>;
+  seed: number;
+  exactlyOnce: boolean;
+  settleMs?: number;
+}
+
+/** The crash test every broker shares: 20 retail days published, the server killed 20 times. */
+export function itSurvivesKills(title: string, test: BrokerCrashTest): void {
+  it.skipIf(test.url === undefined)(
+    title,
+    async () => {
+      const name = uniqueName(test.prefix).toLowerCase();
+      const topic = await test.topic(name, test.url!);
+      try {
+        const run = await crashWhilePublishing({
+          name,
+          topic,
+          days: 20,
+          kills: 20,
+          seed: test.seed,
+          upMs: [200, 2_500],
+          exactlyOnce: test.exactlyOnce,
+          ...(test.settleMs === undefined ? {} : { settleMs: test.settleMs }),
+        });
+        expectSurvived(run, 20, test.exactlyOnce);
+      } finally {
+        await topic.close();
+      }
+    },
+    540_000,
+  );
 }

@@ -1,9 +1,9 @@
 // Issue 6: a Kafka stream whose server is SIGKILLed at random moments while a producer
 // publishes retail events: the table ends with every event exactly once.
 import { Kafka, logLevel } from 'kafkajs';
-import { describe, it } from 'vitest';
-import { brokerUrl, uniqueName } from '../ingest/streams/sources/collector.js';
-import { crashWhilePublishing, expectSurvived, type Topic } from './stream-crash-harness.js';
+import { describe } from 'vitest';
+import { brokerUrl } from '../ingest/streams/sources/collector.js';
+import { itSurvivesKills, type Topic } from './stream-crash-harness.js';
 
 const brokers = brokerUrl('kafka');
 
@@ -33,26 +33,11 @@ async function kafkaTopic(name: string, brokerList: string[]): Promise<Topic> {
 }
 
 describe('a Kafka stream whose server is killed again and again', () => {
-  it.skipIf(brokers === undefined)(
-    'lands every published event exactly once',
-    async () => {
-      const name = uniqueName('crash_kafka').toLowerCase();
-      const topic = await kafkaTopic(name, brokers!.split(','));
-      try {
-        const run = await crashWhilePublishing({
-          name,
-          topic,
-          days: 20,
-          kills: 20,
-          seed: 60_602,
-          upMs: [200, 2_500],
-          exactlyOnce: true,
-        });
-        expectSurvived(run, 20, true);
-      } finally {
-        await topic.close();
-      }
-    },
-    540_000,
-  );
+  itSurvivesKills('lands every published event exactly once', {
+    prefix: 'crash_kafka',
+    url: brokers,
+    topic: (name, url) => kafkaTopic(name, url.split(',')),
+    seed: 60_602,
+    exactlyOnce: true,
+  });
 });

@@ -2,9 +2,9 @@
 // producer publishes retail events: the table ends with every event exactly once.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { describe, it } from 'vitest';
-import { brokerUrl, uniqueName } from '../ingest/streams/sources/collector.js';
-import { crashWhilePublishing, expectSurvived, type Topic } from './stream-crash-harness.js';
+import { describe } from 'vitest';
+import { brokerUrl } from '../ingest/streams/sources/collector.js';
+import { itSurvivesKills, type Topic } from './stream-crash-harness.js';
 
 const url = brokerUrl('nats');
 
@@ -35,26 +35,11 @@ async function natsStream(name: string, server: string): Promise<Topic> {
 }
 
 describe('a NATS JetStream stream whose server is killed again and again', () => {
-  it.skipIf(url === undefined)(
-    'lands every published event exactly once',
-    async () => {
-      const name = uniqueName('crash_nats').toLowerCase();
-      const topic = await natsStream(name, url!);
-      try {
-        const run = await crashWhilePublishing({
-          name,
-          topic,
-          days: 20,
-          kills: 20,
-          seed: 60_603,
-          upMs: [200, 2_500],
-          exactlyOnce: true,
-        });
-        expectSurvived(run, 20, true);
-      } finally {
-        await topic.close();
-      }
-    },
-    540_000,
-  );
+  itSurvivesKills('lands every published event exactly once', {
+    prefix: 'crash_nats',
+    url,
+    topic: natsStream,
+    seed: 60_603,
+    exactlyOnce: true,
+  });
 });
